@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace Weft.Ir;
+
+/// <summary>A route or backend filter. Each kind is its own record; the proxy compiles each once per snapshot.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(RequestHeaderModifierIr), "RequestHeaderModifier")]
+[JsonDerivedType(typeof(ResponseHeaderModifierIr), "ResponseHeaderModifier")]
+[JsonDerivedType(typeof(RequestRedirectIr), "RequestRedirect")]
+[JsonDerivedType(typeof(UrlRewriteIr), "URLRewrite")]
+public abstract record FilterIr;
+
+public sealed record HeaderValueIr(string Name, string Value);
+
+public sealed record HeaderModifierIr
+{
+    public ImmutableArray<HeaderValueIr> Set { get; init; } = [];
+    public ImmutableArray<HeaderValueIr> Add { get; init; } = [];
+    public ImmutableArray<string> Remove { get; init; } = [];
+}
+
+public sealed record RequestHeaderModifierIr(HeaderModifierIr Modifier) : FilterIr;
+
+public sealed record ResponseHeaderModifierIr(HeaderModifierIr Modifier) : FilterIr;
+
+public enum PathModifierType
+{
+    ReplaceFullPath,
+    ReplacePrefixMatch,
+}
+
+public sealed record PathModifierIr
+{
+    public required PathModifierType Type { get; init; }
+    public required string Value { get; init; }
+}
+
+public sealed record RequestRedirectIr : FilterIr
+{
+    public string? Scheme { get; init; }
+    public string? Hostname { get; init; }
+    public PathModifierIr? Path { get; init; }
+    public int? Port { get; init; }
+    public int StatusCode { get; init; } = 302;
+}
+
+public sealed record UrlRewriteIr : FilterIr
+{
+    public string? Hostname { get; init; }
+    public PathModifierIr? Path { get; init; }
+}

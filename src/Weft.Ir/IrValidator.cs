@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+
+namespace Weft.Ir;
+
+/// <summary>What a proxy checks before it applies a snapshot; any error means NACK, nothing half-applied.</summary>
+internal static class IrValidator
+{
+    public static IReadOnlyList<string> Validate(GatewaySnapshotIr snapshot)
+    {
+        var errors = new List<string>();
+        var clusters = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cluster in snapshot.Clusters)
+        {
+            if (!clusters.Add(cluster.Name))
+            {
+                errors.Add($"cluster {cluster.Name} is defined twice");
+            }
+        }
+
+        var binds = new HashSet<(string, int)>();
+        foreach (var port in snapshot.Ports)
+        {
+            if (!binds.Add((port.BindAddress, port.BindPort)))
+            {
+                errors.Add($"port {port.Port}: {port.BindAddress}:{port.BindPort} is bound twice");
+            }
+
+            if (port.BindPort is < 0 or > 65535)
+            {
+                errors.Add($"port {port.Port}: bind port {port.BindPort} is out of range");
+            }
+
+            foreach (var listener in port.Listeners)
+            {
+                if (port.Protocol == ListenerProtocol.Https && listener.Certificate is null)
+                {
+                    errors.Add($"listener {listener.Name}: HTTPS without a certificate");
+                }
+
+                foreach (var host in listener.VirtualHosts)
+                {
+                    foreach (var route in host.Routes)
+                    {
+                        ValidateRoute(route, clusters, errors);
+                    }
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private static void ValidateRoute(RouteIr route, HashSet<string> clusters, List<string> errors)
+    {
+        var where = $"route {route.RouteNamespace}/{route.RouteName} rule {route.RuleIndex}";
+        if (route.Match.Path.Type == PathMatchType.RegularExpression)
+        {
+            CheckRegex(route.Match.Path.Value, where + " path", errors);
+        }
+
+        foreach (var m in route.Match.Headers)
+        {
+            if (m.Type == StringMatchType.RegularExpression)
+            {
+                CheckRegex(m.Value, $"{where} header {m.Name}", errors);
+            }
+        }
+
+        foreach (var m in route.Match.QueryParams)
+        {
+            if (m.Type == StringMatchType.RegularExpression)
+            {
+                CheckRegex(m.Value, $"{where} query parameter {m.Name}", errors);
+            }
+        }
+
+        foreach (var backend in route.Backends)
+        {
+            if (backend.Cluster is not null && !clusters.Contains(backend.Cluster))
+            {
+                errors.Add($"{where}: backend cluster {backend.Cluster} is not defined");
+            }
+
+            if (backend.Weight < 0)
+            {
+                errors.Add($"{where}: negative weight");
+            }
+        }
+    }
+
+    private static void CheckRegex(string pattern, string where, List<string> errors)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"{where}: invalid regular expression: {e.Message}");
+        }
+    }
+}
