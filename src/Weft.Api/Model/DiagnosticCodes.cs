@@ -1,0 +1,43 @@
+namespace Weft.Api.Model;
+
+/// <summary>One row of the diagnostic table: a stable code, what it means, and how to fix it.</summary>
+public sealed record DiagnosticCode(string Code, DiagnosticSeverity Severity, string Summary, string Fix);
+
+/// <summary>
+/// The one table of WEFT codes. Codes are never reused or renumbered; add new rows at the end.
+/// </summary>
+public static class DiagnosticCodes
+{
+    public static readonly DiagnosticCode MalformedYaml = new("WEFT0001", DiagnosticSeverity.Error, "the file is not valid YAML", "correct the YAML syntax at the line shown");
+    public static readonly DiagnosticCode UnknownKind = new("WEFT0002", DiagnosticSeverity.Error, "the apiVersion/kind is not one Weft reads", "check apiVersion and kind; `weft` reads Gateway API, Istio networking and core Kubernetes kinds");
+    public static readonly DiagnosticCode UnknownField = new("WEFT0003", DiagnosticSeverity.Error, "a field is not part of the kind's schema", "remove the field or fix its spelling");
+    public static readonly DiagnosticCode InvalidValue = new("WEFT0004", DiagnosticSeverity.Error, "a field's value has the wrong type or is out of range", "give the field a value of the type the schema expects");
+    public static readonly DiagnosticCode MissingField = new("WEFT0005", DiagnosticSeverity.Error, "a required field is missing", "add the field");
+    public static readonly DiagnosticCode DuplicateResource = new("WEFT0006", DiagnosticSeverity.Error, "the same resource is defined twice", "keep one definition of each kind/namespace/name");
+    public static readonly DiagnosticCode UnreadableFile = new("WEFT0007", DiagnosticSeverity.Error, "a file could not be read", "check the path and permissions");
+    public static readonly DiagnosticCode InvalidByCrd = new("WEFT0008", DiagnosticSeverity.Error, "a field breaks a validation rule of the kind's CRD (the API server would reject it too)", "change the value as the message says");
+    public static readonly DiagnosticCode UnsupportedValue = new("WEFT0009", DiagnosticSeverity.Warning, "a value is allowed by the CRD but is not one the spec defines, so it will be reported as unsupported", "use one of the values the message lists, or a domain-prefixed name for an implementation-specific value");
+
+    // Translator (WEFT01xx): findings that are not status conditions.
+    public static readonly DiagnosticCode GatewayClassNotFound = new("WEFT0100", DiagnosticSeverity.Warning, "a Gateway names a GatewayClass that does not exist, so no controller serves it", "create the GatewayClass or fix spec.gatewayClassName");
+    public static readonly DiagnosticCode FieldIgnored = new("WEFT0101", DiagnosticSeverity.Warning, "a field is valid but Weft does not apply it (it has no effect)", "remove the field, or do not rely on it");
+    public static readonly DiagnosticCode UnsupportedParentKind = new("WEFT0102", DiagnosticSeverity.Warning, "a route's parentRef names a kind no Weft translator serves; no status is written for it", "attach the route to a Gateway (or a Service, for mesh routes)");
+
+    public static IReadOnlyList<DiagnosticCode> All { get; } =
+        [MalformedYaml, UnknownKind, UnknownField, InvalidValue, MissingField, DuplicateResource, UnreadableFile,
+         InvalidByCrd, UnsupportedValue,
+         GatewayClassNotFound, FieldIgnored, UnsupportedParentKind];
+
+    public static DiagnosticCode? Find(string code)
+    {
+        foreach (var c in All)
+        {
+            if (c.Code == code)
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+}

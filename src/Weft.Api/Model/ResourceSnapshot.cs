@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using k8s;
+using k8s.Models;
+using Weft.Api.GatewayApi;
+using Weft.Api.Istio;
+
+namespace Weft.Api.Model;
+
+/// <summary>
+/// An immutable view of every resource the store holds at one version: the translator's input.
+/// Lists are sorted by key so the translation of a snapshot is deterministic.
+/// </summary>
+public sealed record ResourceSnapshot
+{
+    public long Version { get; init; }
+    public ImmutableArray<GatewayClass> GatewayClasses { get; init; } = [];
+    public ImmutableArray<Gateway> Gateways { get; init; } = [];
+    public ImmutableArray<HttpRoute> HttpRoutes { get; init; } = [];
+    public ImmutableArray<ReferenceGrant> ReferenceGrants { get; init; } = [];
+    public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
+    public ImmutableArray<V1Service> Services { get; init; } = [];
+    public ImmutableArray<V1Secret> Secrets { get; init; } = [];
+    public ImmutableArray<V1EndpointSlice> EndpointSlices { get; init; } = [];
+    public ImmutableArray<WorkloadEntry> WorkloadEntries { get; init; } = [];
+    public ImmutableArray<ServiceEntry> ServiceEntries { get; init; } = [];
+
+    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version = 0)
+    {
+        var sorted = objects
+            .OrderBy(o => o.Kind, StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+        return new ResourceSnapshot
+        {
+            Version = version,
+            GatewayClasses = [.. sorted.OfType<GatewayClass>()],
+            Gateways = [.. sorted.OfType<Gateway>()],
+            HttpRoutes = [.. sorted.OfType<HttpRoute>()],
+            ReferenceGrants = [.. sorted.OfType<ReferenceGrant>()],
+            Namespaces = [.. sorted.OfType<V1Namespace>()],
+            Services = [.. sorted.OfType<V1Service>()],
+            Secrets = [.. sorted.OfType<V1Secret>()],
+            EndpointSlices = [.. sorted.OfType<V1EndpointSlice>()],
+            WorkloadEntries = [.. sorted.OfType<WorkloadEntry>()],
+            ServiceEntries = [.. sorted.OfType<ServiceEntry>()],
+        };
+    }
+
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> All() =>
+        GatewayClasses.Cast<IKubernetesObject<V1ObjectMeta>>()
+            .Concat(Gateways).Concat(HttpRoutes).Concat(ReferenceGrants).Concat(Namespaces)
+            .Concat(Services).Concat(Secrets).Concat(EndpointSlices).Concat(WorkloadEntries).Concat(ServiceEntries);
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace Weft.Cli.Commands;
+
+internal static class LoggingSetup
+{
+    public static Option<LogLevel> LevelOption() => new("--log-level")
+    {
+        Description = "Trace, Debug, Information, Warning (default) or Error.",
+        DefaultValueFactory = _ => LogLevel.Warning,
+    };
+
+    /// <summary>Console logging on stderr, so stdout carries only what the command prints for people and scripts.</summary>
+    public static ILoggerFactory Create(LogLevel level) => LoggerFactory.Create(b => b
+        .SetMinimumLevel(level)
+        .AddFilter("Microsoft", level > LogLevel.Warning ? level : LogLevel.Warning)
+        .AddFilter("Grpc", level > LogLevel.Warning ? level : LogLevel.Warning)
+        // Start-up failures (a port in use) are reported by the command in one line.
+        .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        }));
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Weft.Api.Model;
+using Weft.Api.Yaml;
+using Weft.ControlPlane.Distribution;
+using Weft.ControlPlane.Hosting;
+using Weft.ControlPlane.Sources.File;
+using Weft.ControlPlane.Status;
+using Weft.ControlPlane.Store;
+using Weft.Ir;
+
+namespace Weft.ControlPlane.Admin;
+
+/// <summary>
+/// The control plane's HTTP API on the monitoring port (15014): what `weft get`, `apply`,
+/// `delete`, `version`, `x explain` and `proxy-status` talk to. JSON in Kubernetes' shapes, so the
+/// CLI prints resources the way kubectl would. Reads wait (briefly) for the current store version to
+/// be translated, so a `get` right after an `apply` shows the new status.
+/// </summary>
+public static class AdminApi
+{
+    private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(5);
+
+    public static void Map(IEndpointRouteBuilder app, ControlPlaneServer server)
+    {
+        app.MapGet("/version", () => Results.Json(new JsonObject
+        {
+            ["version"] = WeftVersion.Current,
+            ["storeVersion"] = server.Store.Snapshot.Version,
+        }));
+
+        app.MapGet("/healthz/ready", () => Results.Text("ok"));
+
+        app.MapGet("/api/v1/{plural}", async (string plural, string? @namespace, HttpContext http) =>
+        {
+            var kind = ResourceKinds.FindByName(plural);
+            if (kind is null)
+            {
+                return Results.Json(new JsonObject { ["error"] = $"unknown resource type \"{plural}\"; known: {string.Join(", ", ResourceKinds.All.Select(k => k.Plural))}" }, statusCode: 404);
+            }
+
+            await WaitTranslated(server, http.RequestAborted);
+            var items = new JsonArray();
+            foreach (var r in server.Store.View.Values
+                         .Where(r => r.Kind == kind && (@namespace is null || r.Key.Namespace == @namespace))
+                         .OrderBy(r => r.Key))
+            {
+                items.Add(WithStatus(r, server.Status));
+            }
+
+            return Results.Json(new JsonObject { ["kind"] = kind.Kind + "List", ["items"] = items });
+        });
+
+        // HttpRequest rather than HttpContext: a lambda over HttpContext alone binds as a
+        // RequestDelegate, which would drop the returned IResult.
+        app.MapPost("/api/v1/apply", (HttpRequest request) => ChangeAsync(server, request.HttpContext, delete: false));
+        app.MapPost("/api/v1/delete", (HttpRequest request) => ChangeAsync(server, request.HttpContext, delete: true));
+
+        app.MapGet("/api/v1/diagnostics", async (HttpContext http) =>
+        {
+            await WaitTranslated(server, http.RequestAborted);
+            var all = server.Files?.Diagnostics.Concat(server.Engine.Diagnostics) ?? server.Engine.Diagnostics;
+            return Results.Text(YamlCodec.ToJson(all.ToList()), "application/json");
+        });
+
+        app.MapGet("/api/v1/proxies", () => Results.Text(YamlCodec.ToJson(server.Proxies.All.ToList()), "application/json"));
+
+        app.MapGet("/api/v1/config", async (HttpContext http) =>
+        {
+            await WaitTranslated(server, http.RequestAborted);
+            var result = new JsonObject();
+            foreach (var (key, entry) in server.Cache.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                result[key] = new JsonObject
+                {
+                    ["version"] = entry.Version,
+                    ["snapshot"] = JsonNode.Parse(entry.Json),
+                };
+            }
+
+            return Results.Json(result);
+        });
+    }
+
+    private static async Task WaitTranslated(ControlPlaneServer server, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(ReadYourWrites);
+        try
+        {
+            await server.Engine.WaitForTranslationAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Answer with what there is rather than hang.
+        }
+    }
+
+    private static async Task<IResult> ChangeAsync(ControlPlaneServer server, HttpContext http, bool delete)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(http.RequestAborted);
+        var file = http.Request.Query["file"].FirstOrDefault() ?? "<stdin>";
+        var decoded = YamlCodec.Decode(text, file);
+        if (decoded.HasErrors)
+        {
+            // Nothing is applied when any document is wrong: a partial apply is harder to reason about.
+            return Results.Text(YamlCodec.ToJson(new { diagnostics = decoded.Diagnostics.Select(d => d.ToString()).ToList() }), "application/json", statusCode: 400);
+        }
+
+        var results = new JsonArray();
+        if (delete)
+        {
+            foreach (var (key, deleted) in server.Store.Delete(decoded.Resources.Select(r => ResourceStore.KeyOf(r.Object))))
+            {
+                results.Add(new JsonObject { ["resource"] = Describe(key), ["outcome"] = deleted ? "deleted" : "not found" });
+            }
+        }
+        else
+        {
+            foreach (var (key, outcome) in server.Store.Apply(decoded.Resources))
+            {
+                results.Add(new JsonObject { ["resource"] = Describe(key), ["outcome"] = outcome });
+            }
+        }
+
+        await WaitTranslated(server, http.RequestAborted);
+        return Results.Json(new JsonObject { ["results"] = results });
+    }
+
+    private static string Describe(ResourceKey key)
+    {
+        var kind = key.Group.Length == 0 ? key.Kind.ToLowerInvariant() : $"{key.Kind.ToLowerInvariant()}.{key.Group}";
+        return key.Namespace.Length == 0 ? $"{kind}/{key.Name}" : $"{kind}/{key.Name} -n {key.Namespace}";
+    }
+
+    private static JsonNode WithStatus(StoredResource r, StatusStore status)
+    {
+        var node = JsonNode.Parse(YamlCodec.ToJson(r.Object, indented: false))!.AsObject();
+        if (r.Location is { } loc && loc.Line > 0)
+        {
+            var meta = node["metadata"]?.AsObject();
+            if (meta is not null)
+            {
+                var annotations = meta["annotations"]?.AsObject() ?? new JsonObject();
+                annotations["weft.dev/source"] = $"{loc.File}:{loc.Line}";
+                meta["annotations"] = annotations;
+            }
+        }
+        else if (r.Origin == ResourceStore.ApiOrigin)
+        {
+            var meta = node["metadata"]?.AsObject();
+            if (meta is not null)
+            {
+                var annotations = meta["annotations"]?.AsObject() ?? new JsonObject();
+                annotations["weft.dev/source"] = "weft apply";
+                meta["annotations"] = annotations;
+            }
+        }
+
+        node.Remove("status");
+        if (status.Get(r.Key) is { } s)
+        {
+            node["status"] = JsonNode.Parse(YamlCodec.ToJson(s, indented: false));
+        }
+
+        return node;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Weft.Api.GatewayApi;
+using Weft.Api.Model;
+using Weft.ControlPlane.Distribution;
+using Weft.ControlPlane.Status;
+using Weft.ControlPlane.Store;
+using Weft.Translation;
+
+namespace Weft.ControlPlane.Hosting;
+
+/// <summary>
+/// The control plane's loop: every store change is translated (changes that arrive while a
+/// translation runs are coalesced into the next one), status is recorded, and each gateway's
+/// snapshot is handed to the distribution cache. Translation runs on one background task, so the
+/// translator never sees two snapshots at once.
+/// </summary>
+public sealed partial class ControlPlaneEngine : IAsyncDisposable
+{
+    public const string BuiltInOrigin = "builtin";
+
+    private readonly ResourceStore _store;
+    private readonly StatusStore _status;
+    private readonly SnapshotCache _cache;
+    private readonly ControlPlaneOptions _options;
+    private readonly GatewayAddressAllocator _addresses;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _dirty = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private TranslationResult? _last;
+    private long _translatedVersion = -1;
+    private TaskCompletionSource _translated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ControlPlaneEngine(ResourceStore store, StatusStore status, SnapshotCache cache, ControlPlaneOptions options, ILogger<ControlPlaneEngine> logger)
+    {
+        _store = store;
+        _status = status;
+        _cache = cache;
+        _options = options;
+        _addresses = new GatewayAddressAllocator(options.FirstGatewayAddress);
+        _logger = logger;
+        _store.Changed += _ => MarkDirty();
+    }
+
+    /// <summary>The latest translation (IR per gateway, diagnostics).</summary>
+    public TranslationResult? Last => Volatile.Read(ref _last);
+
+    /// <summary>Raised after each translation with its result.</summary>
+    public event Action<TranslationResult>? Translated;
+
+    public void Start()
+    {
+        // Weft brings its own GatewayClass so that a Gateway with `gatewayClassName: weft` works
+        // out of the box; a GatewayClass named `weft` in the user's files replaces it.
+        _store.AddDefault(BuiltInOrigin, new GatewayClass
+        {
+            Metadata = new V1ObjectMeta { Name = ControlPlaneOptions.DefaultGatewayClassName },
+            Spec = new GatewayClassSpec { ControllerName = _options.ControllerName, Description = "Weft's built-in GatewayClass" },
+        });
+        _loop = Task.Run(() => LoopAsync(_stop.Token));
+        MarkDirty();
+    }
+
+    /// <summary>Waits until the store's current version has been translated.</summary>
+    public async Task WaitForTranslationAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref _translated).Task;
+            if (Interlocked.Read(ref _translatedVersion) >= _store.Snapshot.Version)
+            {
+                return;
+            }
+
+            await signal.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private void MarkDirty()
+    {
+        try
+        {
+            _dirty.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already marked; the next translation will see this change too.
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _dirty.WaitAsync(ct).ConfigureAwait(false);
+                TranslateOnce();
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A translator bug must not stop the control plane; proxies keep their last snapshot.
+                LogTranslationFailed(e);
+            }
+        }
+    }
+
+    private void TranslateOnce()
+    {
+        var snapshot = _store.Snapshot;
+        var view = _store.View;
+        var addresses = _addresses.Assign(snapshot.Gateways
+            .Select(g => (Gateway: g, Stored: view.GetValueOrDefault(ResourceStore.KeyOf(g))))
+            .OrderBy(p => p.Stored?.Location?.File ?? "", StringComparer.Ordinal)
+            .ThenBy(p => p.Stored?.Location?.Line ?? 0)
+            .Select(p => p.Gateway));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = Translator.Translate(snapshot, new TranslatorOptions
+        {
+            ControllerName = _options.ControllerName,
+            PortOffset = _options.PortOffset,
+            GatewayAddresses = addresses,
+        });
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        _status.Set(result.Statuses.Select(s => (s.Key, s.Status)));
+        _cache.Update(result.Gateways);
+        Volatile.Write(ref _last, result);
+        Interlocked.Exchange(ref _translatedVersion, snapshot.Version);
+        var signal = Interlocked.Exchange(ref _translated, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        signal.TrySetResult();
+        LogTranslated(snapshot.Version, result.Gateways.Count, elapsed.TotalMilliseconds);
+        Translated?.Invoke(result);
+    }
+
+    public ImmutableArray<Diagnostic> Diagnostics => Last?.Diagnostics ?? [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        _dirty.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "translated store version {Version}: {Gateways} gateways in {Milliseconds:F1} ms")]
+    private partial void LogTranslated(long version, int gateways, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "translation failed; proxies keep their last snapshot")]
+    private partial void LogTranslationFailed(Exception e);
+}

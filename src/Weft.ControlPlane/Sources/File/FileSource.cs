@@ -1,0 +1,233 @@
+using Microsoft.Extensions.Logging;
+using Weft.Api.Model;
+using Weft.Api.Yaml;
+using Weft.ControlPlane.Store;
+
+namespace Weft.ControlPlane.Sources.File;
+
+/// <summary>
+/// Feeds the store from files and folders of multi-document YAML and watches them.
+/// Each file is decoded on its own; a file with errors keeps contributing its last good
+/// resources (or, on first read, the documents that decoded cleanly) so that a typo never
+/// takes down what was serving. An edit reaches the store within the debounce delay.
+/// </summary>
+public sealed partial class FileSource : IAsyncDisposable
+{
+    public const string Origin = "files";
+
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(40);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly IReadOnlyList<string> _paths;
+    private readonly ResourceStore _store;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private IReadOnlyList<Diagnostic> _diagnostics = [];
+
+    public FileSource(IEnumerable<string> paths, ResourceStore store, ILogger<FileSource> logger)
+    {
+        _paths = [.. paths.Select(Path.GetFullPath)];
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <summary>The current findings over all files (errors of files that are serving their last good version included).</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => Volatile.Read(ref _diagnostics);
+
+    /// <summary>Raised after each reload with the diagnostics of that reload.</summary>
+    public event Action<IReadOnlyList<Diagnostic>>? Reloaded;
+
+    /// <summary>Reads everything once and starts watching. Missing paths are errors, reported like the others.</summary>
+    public void Start()
+    {
+        Reload();
+        foreach (var path in _paths)
+        {
+            var dir = Directory.Exists(path) ? path : Path.GetDirectoryName(path);
+            if (dir is null || !Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            var watcher = new FileSystemWatcher(dir)
+            {
+                IncludeSubdirectories = Directory.Exists(path),
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
+            };
+            if (!Directory.Exists(path))
+            {
+                watcher.Filter = Path.GetFileName(path);
+            }
+
+            watcher.Changed += (_, _) => _signal.Release();
+            watcher.Created += (_, _) => _signal.Release();
+            watcher.Deleted += (_, _) => _signal.Release();
+            watcher.Renamed += (_, _) => _signal.Release();
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+
+        _loop = Task.Run(() => WatchLoopAsync(_stop.Token));
+    }
+
+    private async Task WatchLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                // Watcher events wake us at once; the poll catches what inotify misses
+                // (editors that replace files, network file systems, exhausted watch limits).
+                await _signal.WaitAsync(PollInterval, ct).ConfigureAwait(false);
+                await Task.Delay(Debounce, ct).ConfigureAwait(false);
+                while (_signal.CurrentCount > 0)
+                {
+                    await _signal.WaitAsync(ct).ConfigureAwait(false);
+                }
+
+                Reload();
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogReloadFailed(e);
+            }
+        }
+    }
+
+    /// <summary>Re-reads files whose size or time changed, and pushes the result to the store.</summary>
+    public void Reload()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var missing = new List<Diagnostic>();
+        var changed = false;
+        foreach (var path in _paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                             .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                             .Order(StringComparer.Ordinal))
+                {
+                    seen.Add(file);
+                    changed |= Refresh(file);
+                }
+            }
+            else if (System.IO.File.Exists(path))
+            {
+                seen.Add(path);
+                changed |= Refresh(path);
+            }
+            else
+            {
+                missing.Add(new Diagnostic
+                {
+                    Code = DiagnosticCodes.UnreadableFile.Code,
+                    Severity = DiagnosticSeverity.Error,
+                    Message = "no such file or directory",
+                    Location = new SourceLocation(path, 0, 0),
+                });
+            }
+        }
+
+        foreach (var gone in _files.Keys.Where(f => !seen.Contains(f)).ToList())
+        {
+            _files.Remove(gone);
+            changed = true;
+        }
+
+        var diagnostics = missing.Concat(_files.Values.SelectMany(f => f.Diagnostics)).ToList();
+        var previousDiagnostics = _diagnostics;
+        Volatile.Write(ref _diagnostics, diagnostics);
+        if (changed)
+        {
+            _store.ReplaceSource(Origin, _files.Values.SelectMany(f => f.Serving));
+        }
+
+        if (changed || !previousDiagnostics.SequenceEqual(diagnostics))
+        {
+            foreach (var d in missing)
+            {
+                LogDiagnostic(d.ToString());
+            }
+
+            Reloaded?.Invoke(diagnostics);
+        }
+    }
+
+    private bool Refresh(string file)
+    {
+        FileInfo info;
+        string text;
+        try
+        {
+            info = new FileInfo(file);
+            if (_files.TryGetValue(file, out var known) && known.Length == info.Length && known.WriteTime == info.LastWriteTimeUtc)
+            {
+                return false;
+            }
+
+            text = System.IO.File.ReadAllText(file);
+        }
+        catch (IOException e)
+        {
+            // A file mid-write: the next event or poll reads it again.
+            LogReadRetry(file, e.Message);
+            return false;
+        }
+
+        var result = YamlCodec.Decode(text, file);
+        _files.TryGetValue(file, out var previous);
+        IReadOnlyList<DecodedResource> serving = !result.HasErrors || previous is null ? result.Resources : previous.Serving;
+        _files[file] = new FileState(info.Length, info.LastWriteTimeUtc, serving, result.Diagnostics);
+        foreach (var d in result.Diagnostics)
+        {
+            LogDiagnostic(d.ToString());
+        }
+
+        if (result.HasErrors && previous is not null)
+        {
+            LogKeepingLastGood(file);
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var w in _watchers)
+        {
+            w.Dispose();
+        }
+
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private sealed record FileState(long Length, DateTime WriteTime, IReadOnlyList<DecodedResource> Serving, IReadOnlyList<Diagnostic> Diagnostics);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Diagnostic}")]
+    private partial void LogDiagnostic(string diagnostic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} has errors; its last good version keeps serving")]
+    private partial void LogKeepingLastGood(string file);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{File} could not be read yet: {Reason}")]
+    private partial void LogReadRetry(string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "reloading files failed")]
+    private partial void LogReloadFailed(Exception e);
+}

@@ -1,0 +1,273 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using Weft.Api.Model;
+using Weft.Api.Yaml;
+
+namespace Weft.ControlPlane.Store;
+
+/// <summary>
+/// The current set of resources, from every source, versioned. Sources replace their whole set
+/// (the file source) or apply and delete single objects (the API). The store fills in what a
+/// Kubernetes API server would: uid, creationTimestamp (kept across updates), generation (bumped when
+/// anything but metadata and status changes) and resourceVersion. Readers take an immutable
+/// <see cref="ResourceSnapshot"/>; writers are serialised by a lock (writes are rare, reads lock-free).
+/// </summary>
+public sealed class ResourceStore
+{
+    /// <summary>Origin of objects created with `weft apply`; they override file objects of the same key.</summary>
+    public const string ApiOrigin = "api";
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, Dictionary<ResourceKey, StoredResource>> _bySource = new(StringComparer.Ordinal);
+    private readonly HashSet<ResourceKey> _deletedByApi = [];
+    private readonly Dictionary<ResourceKey, StoredResource> _effective = [];
+    private readonly Dictionary<ResourceKey, string> _specFingerprints = [];
+    private long _version;
+    private ResourceSnapshot _snapshot = new();
+    private ImmutableDictionary<ResourceKey, StoredResource> _view = ImmutableDictionary<ResourceKey, StoredResource>.Empty;
+
+    public ResourceStore(TimeProvider time) => _time = time;
+
+    /// <summary>Raised after every change, outside the lock, with the new snapshot.</summary>
+    public event Action<ResourceSnapshot>? Changed;
+
+    public ResourceSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Every effective resource with its origin, for the API.</summary>
+    public ImmutableDictionary<ResourceKey, StoredResource> View => Volatile.Read(ref _view);
+
+    public static ResourceKey KeyOf(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        var kind = ResourceKinds.Of(obj);
+        return new ResourceKey(kind.Group, kind.Kind, kind.Namespaced ? obj.Metadata.NamespaceProperty ?? "default" : "", obj.Metadata.Name);
+    }
+
+    /// <summary>Replaces everything a source contributes with a new set.</summary>
+    public void ReplaceSource(string origin, IEnumerable<DecodedResource> resources)
+    {
+        var set = new Dictionary<ResourceKey, StoredResource>();
+        foreach (var r in resources)
+        {
+            var key = KeyOf(r.Object);
+            set[key] = new StoredResource(key, r.Kind, r.Object, r.Location, origin);
+        }
+
+        ResourceSnapshot snapshot;
+        lock (_gate)
+        {
+            _bySource[origin] = set;
+            if (!Recompute())
+            {
+                return;
+            }
+
+            snapshot = _snapshot;
+        }
+
+        Changed?.Invoke(snapshot);
+    }
+
+    /// <summary>Creates or replaces objects through the API; returns "created", "configured" or "unchanged" per object.</summary>
+    public IReadOnlyList<(ResourceKey Key, string Outcome)> Apply(IEnumerable<DecodedResource> resources)
+    {
+        var outcomes = new List<(ResourceKey, string)>();
+        ResourceSnapshot? snapshot = null;
+        lock (_gate)
+        {
+            if (!_bySource.TryGetValue(ApiOrigin, out var api))
+            {
+                api = [];
+                _bySource[ApiOrigin] = api;
+            }
+
+            foreach (var r in resources)
+            {
+                var key = KeyOf(r.Object);
+                _deletedByApi.Remove(key);
+                var existed = _effective.TryGetValue(key, out var before);
+                api[key] = new StoredResource(key, r.Kind, r.Object, r.Location, ApiOrigin);
+                var outcome = !existed ? "created"
+                    : Fingerprint(before!.Object) == Fingerprint(r.Object) && LabelsEqual(before.Object, r.Object) ? "unchanged"
+                    : "configured";
+                outcomes.Add((key, outcome));
+            }
+
+            if (Recompute())
+            {
+                snapshot = _snapshot;
+            }
+        }
+
+        if (snapshot is not null)
+        {
+            Changed?.Invoke(snapshot);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Deletes objects, whichever source they came from (a file object stays deleted until its file changes it again).</summary>
+    public IReadOnlyList<(ResourceKey Key, bool Deleted)> Delete(IEnumerable<ResourceKey> keys)
+    {
+        var outcomes = new List<(ResourceKey, bool)>();
+        ResourceSnapshot? snapshot = null;
+        lock (_gate)
+        {
+            foreach (var key in keys)
+            {
+                var existed = _effective.ContainsKey(key);
+                if (_bySource.TryGetValue(ApiOrigin, out var api))
+                {
+                    api.Remove(key);
+                }
+
+                _deletedByApi.Add(key);
+                outcomes.Add((key, existed));
+            }
+
+            if (Recompute())
+            {
+                snapshot = _snapshot;
+            }
+        }
+
+        if (snapshot is not null)
+        {
+            Changed?.Invoke(snapshot);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Adds an object only if nothing with its key exists (used for the built-in GatewayClass).</summary>
+    public void AddDefault(string origin, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        var kind = ResourceKinds.Of(obj);
+        ReplaceSource(origin, [new DecodedResource(obj, kind, new SourceLocation("<built-in>", 0, 0))]);
+    }
+
+    // Merges the sources into the effective set. API objects win over file objects; deletions
+    // through the API mask file objects. Returns whether anything changed.
+    private bool Recompute()
+    {
+        var merged = new Dictionary<ResourceKey, StoredResource>();
+        foreach (var (origin, set) in _bySource.OrderBy(p => p.Key == ApiOrigin ? 1 : 0).ThenBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var (key, r) in set)
+            {
+                if (origin != ApiOrigin && _deletedByApi.Contains(key))
+                {
+                    continue;
+                }
+
+                merged[key] = r;
+            }
+        }
+
+        var changed = merged.Count != _effective.Count;
+        var now = _time.GetUtcNow().UtcDateTime;
+        var next = new Dictionary<ResourceKey, StoredResource>(merged.Count);
+        foreach (var (key, incoming) in merged)
+        {
+            _effective.TryGetValue(key, out var previous);
+            if (previous is not null && ReferenceEquals(previous.Object, incoming.Object))
+            {
+                next[key] = previous;
+                continue;
+            }
+
+            var fingerprint = Fingerprint(incoming.Object);
+            var meta = incoming.Object.Metadata;
+            var prevMeta = previous?.Object.Metadata;
+            meta.Uid = prevMeta?.Uid ?? meta.Uid ?? Guid.NewGuid().ToString();
+            meta.CreationTimestamp = meta.CreationTimestamp ?? prevMeta?.CreationTimestamp ?? now;
+            if (ResourceKinds.Of(incoming.Object).Namespaced)
+            {
+                meta.NamespaceProperty ??= key.Namespace;
+            }
+
+            var specChanged = !_specFingerprints.TryGetValue(key, out var oldFingerprint) || oldFingerprint != fingerprint;
+            meta.Generation = prevMeta?.Generation is { } g ? (specChanged ? g + 1 : g) : meta.Generation ?? 1;
+            if (previous is not null && !specChanged && LabelsEqual(previous.Object, incoming.Object))
+            {
+                // Same content re-read from disk: keep the old object so nothing downstream churns.
+                next[key] = previous with { Location = incoming.Location, Origin = incoming.Origin };
+                continue;
+            }
+
+            _specFingerprints[key] = fingerprint;
+            meta.ResourceVersion = (_version + 1).ToString();
+            next[key] = incoming;
+            changed = true;
+        }
+
+        foreach (var key in _effective.Keys)
+        {
+            if (!next.ContainsKey(key))
+            {
+                _specFingerprints.Remove(key);
+                changed = true;
+            }
+        }
+
+        if (!changed)
+        {
+            return false;
+        }
+
+        _effective.Clear();
+        foreach (var (k, v) in next)
+        {
+            _effective[k] = v;
+        }
+
+        _version++;
+        _view = next.ToImmutableDictionary();
+        Volatile.Write(ref _snapshot, ResourceSnapshot.From(next.Values.Select(v => v.Object), _version));
+        return true;
+    }
+
+    // The spec (everything but metadata and status) as JSON: a change bumps metadata.generation.
+    private static string Fingerprint(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        using var doc = JsonDocument.Parse(YamlCodec.ToJson(obj, indented: false));
+        var parts = new List<string>();
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (p.Name is not ("metadata" or "status"))
+            {
+                parts.Add(p.Name + "=" + p.Value.GetRawText());
+            }
+        }
+
+        return string.Join('\n', parts);
+    }
+
+    private static bool LabelsEqual(IKubernetesObject<V1ObjectMeta> a, IKubernetesObject<V1ObjectMeta> b)
+    {
+        var la = a.Metadata.Labels;
+        var lb = b.Metadata.Labels;
+        if (la is null || la.Count == 0)
+        {
+            return lb is null || lb.Count == 0;
+        }
+
+        if (lb is null || la.Count != lb.Count)
+        {
+            return false;
+        }
+
+        foreach (var (k, v) in la)
+        {
+            if (!lb.TryGetValue(k, out var w) || w != v)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

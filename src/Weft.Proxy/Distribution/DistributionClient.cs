@@ -1,0 +1,175 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Weft.Ir;
+using Weft.Ir.Wire;
+
+namespace Weft.Proxy.Distribution;
+
+/// <summary>What applying a snapshot did: whether it is now served, and the error to report (if any).</summary>
+public sealed record SnapshotOutcome(bool Applied, string? Error);
+
+/// <summary>Who a proxy says it is on the stream.</summary>
+public sealed record ProxyIdentity(string Role, string Namespace, string Name)
+{
+    public string NodeId { get; init; } = $"{Role}~{Namespace}~{Name}~{Environment.ProcessId}~{Guid.NewGuid().ToString("n")[..8]}";
+}
+
+/// <summary>
+/// The proxy's side of the distribution stream: say Hello, apply each snapshot, answer ACK or NACK.
+/// When the control plane goes away the proxy keeps serving its last good snapshot and reconnects
+/// with exponential backoff (100 ms doubling to 5 s, with jitter), announcing the version it serves.
+/// </summary>
+public sealed partial class DistributionClient : IAsyncDisposable
+{
+    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly Uri _controlPlane;
+    private readonly ProxyIdentity _identity;
+    private readonly Func<GatewaySnapshotIr, string, CancellationToken, Task<SnapshotOutcome>> _apply;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _loop;
+    private string _servingVersion = "";
+
+    /// <param name="apply">Applies a snapshot (with its version) and says whether it now serves it, and what went wrong.</param>
+    public DistributionClient(Uri controlPlane, ProxyIdentity identity, Func<GatewaySnapshotIr, string, CancellationToken, Task<SnapshotOutcome>> apply, ILogger<DistributionClient> logger)
+    {
+        _controlPlane = controlPlane;
+        _identity = identity;
+        _apply = apply;
+        _logger = logger;
+    }
+
+    /// <summary>The version this proxy serves ("" before the first snapshot).</summary>
+    public string ServingVersion => Volatile.Read(ref _servingVersion);
+
+    public bool Connected { get; private set; }
+
+    /// <summary>Completes when the first snapshot has been applied.</summary>
+    public Task FirstSnapshotApplied => _firstApplied.Task;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = InitialBackoff;
+        using var channel = GrpcChannel.ForAddress(_controlPlane, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = false,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                ConnectTimeout = TimeSpan.FromSeconds(2),
+                UseProxy = false,
+            },
+        });
+        var client = new Ir.Wire.Distribution.DistributionClient(channel);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await StreamOnceAsync(client, () => backoff = InitialBackoff, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RpcException or IOException or HttpRequestException or OperationCanceledException)
+            {
+                LogStreamLost(_controlPlane, e.Message, backoff.TotalMilliseconds);
+            }
+            finally
+            {
+                Connected = false;
+            }
+
+            try
+            {
+                var jitter = Random.Shared.NextDouble() * 0.2 + 0.9;
+                await Task.Delay(backoff * jitter, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+        }
+    }
+
+    private async Task StreamOnceAsync(Ir.Wire.Distribution.DistributionClient client, Action connected, CancellationToken ct)
+    {
+        using var call = client.Stream(cancellationToken: ct);
+        await call.RequestStream.WriteAsync(new ProxyMessage
+        {
+            Hello = new Hello
+            {
+                NodeId = _identity.NodeId,
+                Role = _identity.Role,
+                Namespace = _identity.Namespace,
+                Name = _identity.Name,
+                LastVersion = ServingVersion,
+            },
+        }, ct).ConfigureAwait(false);
+
+        while (await call.ResponseStream.MoveNext(ct).ConfigureAwait(false))
+        {
+            Connected = true;
+            connected();
+            var message = call.ResponseStream.Current;
+            SnapshotOutcome outcome;
+            try
+            {
+                var snapshot = IrJson.Deserialize(message.SnapshotJson.Span);
+                outcome = await _apply(snapshot, message.Version, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
+            {
+                outcome = new SnapshotOutcome(false, $"snapshot could not be read: {e.Message}");
+            }
+
+            if (outcome.Applied)
+            {
+                Volatile.Write(ref _servingVersion, message.Version);
+                _firstApplied.TrySetResult();
+                LogApplied(message.Version);
+            }
+
+            if (outcome.Error is null)
+            {
+                await call.RequestStream.WriteAsync(new ProxyMessage { Ack = new Ack { Version = message.Version, Nonce = message.Nonce } }, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                // Also sent when the snapshot was applied but a port could not be bound, so the
+                // control plane can tell the user; the rest of the snapshot is served.
+                LogRejected(message.Version, outcome.Error);
+                await call.RequestStream.WriteAsync(new ProxyMessage { Nack = new Nack { Version = message.Version, Nonce = message.Nonce, Error = outcome.Error } }, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "applied snapshot version {Version}")]
+    private partial void LogApplied(string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "snapshot version {Version}: {Error}")]
+    private partial void LogRejected(string version, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "lost the control plane at {ControlPlane} ({Reason}); serving the last snapshot, retrying in {BackoffMs} ms")]
+    private partial void LogStreamLost(Uri controlPlane, string reason, double backoffMs);
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Weft.Proxy.Distribution;
+
+/// <summary>
+/// A gateway proxy wired to a control plane: the data plane for one Gateway plus the stream that
+/// feeds it. `weft up` runs one per Gateway in its own process; `weft proxy` runs one on its own.
+/// </summary>
+public sealed class GatewayAgent : IAsyncDisposable
+{
+    private readonly DistributionClient _client;
+
+    public GatewayAgent(Uri controlPlane, string gatewayNamespace, string gatewayName, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        Proxy = new GatewayProxy(options, loggerFactory);
+        Identity = new ProxyIdentity("gateway", gatewayNamespace, gatewayName);
+        _client = new DistributionClient(controlPlane, Identity, ApplyAsync, loggerFactory.CreateLogger<DistributionClient>());
+    }
+
+    public GatewayProxy Proxy { get; }
+    public ProxyIdentity Identity { get; }
+    public DistributionClient Client => _client;
+
+    /// <summary>Raised after each snapshot is applied, with the result.</summary>
+    public event Action<ApplyResult>? Applied;
+
+    public void Start() => _client.Start();
+
+    private async Task<SnapshotOutcome> ApplyAsync(Ir.GatewaySnapshotIr snapshot, string version, CancellationToken ct)
+    {
+        var result = await Proxy.ApplyAsync(snapshot, version, ct).ConfigureAwait(false);
+        Applied?.Invoke(result);
+        return new SnapshotOutcome(result.Accepted, result.Succeeded ? null : result.Describe());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DisposeAsync().ConfigureAwait(false);
+        await Proxy.DisposeAsync().ConfigureAwait(false);
+    }
+}

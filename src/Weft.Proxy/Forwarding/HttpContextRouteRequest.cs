@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Weft.Routing;
+
+namespace Weft.Proxy.Forwarding;
+
+/// <summary>The route table's view of a live request; a struct so lookups are specialised and allocation-free.</summary>
+internal readonly struct HttpContextRouteRequest(HttpRequest request) : IRouteRequest
+{
+    public string Method => request.Method;
+
+    // Kestrel maps HTTP/2's :authority to Host, so this covers both protocols.
+    public string Host => request.Host.Value ?? "";
+
+    public string Path => request.Path.HasValue ? request.Path.Value! : "/";
+
+    public string? GetHeader(string name)
+    {
+        var values = request.Headers[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => values.ToString(),
+        };
+    }
+
+    public string? GetQueryParameter(string name)
+    {
+        var values = request.Query[name];
+        return values.Count == 0 ? null : values[0];
+    }
+}

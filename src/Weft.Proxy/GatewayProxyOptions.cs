@@ -1,0 +1,16 @@
+namespace Weft.Proxy;
+
+/// <summary>Host settings of the gateway proxy (not part of the snapshot).</summary>
+public sealed record GatewayProxyOptions
+{
+    /// <summary>How long an upstream TCP connect may take before the request fails with 503 (UF).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Upstream connections are recycled after this long so DNS and endpoint changes are picked up.</summary>
+    public TimeSpan PooledConnectionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a port being removed may take to finish its in-flight requests before they are aborted.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

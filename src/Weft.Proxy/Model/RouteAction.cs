@@ -1,0 +1,97 @@
+using Weft.Ir;
+using Weft.Proxy.Filters;
+using Weft.Proxy.Forwarding;
+using Weft.Routing;
+
+namespace Weft.Proxy.Model;
+
+/// <summary>What the proxy does once a route matched: its filters and its backends, compiled.</summary>
+internal sealed class RouteAction
+{
+    private RouteAction(RouteModel route, HeaderModifier[] requestModifiers, HeaderModifier[] responseModifiers, RedirectAction? redirect, BackendAction[] backends)
+    {
+        Route = route;
+        RequestModifiers = requestModifiers;
+        ResponseModifiers = responseModifiers;
+        Redirect = redirect;
+        Backends = backends;
+    }
+
+    public RouteModel Route { get; }
+    public HeaderModifier[] RequestModifiers { get; }
+    public HeaderModifier[] ResponseModifiers { get; }
+    public RedirectAction? Redirect { get; }
+
+    /// <summary>Parallel to <see cref="RouteIr.Backends"/>, so the picker's index applies directly.</summary>
+    public BackendAction[] Backends { get; }
+
+    public static RouteAction? Compile(RouteModel route, IReadOnlyDictionary<string, ClusterModel> clusters, List<string> errors)
+    {
+        var where = $"route {route.DisplayName}";
+        var before = errors.Count;
+        var routeFilters = CompileFilters(route.Ir.Filters, route, where, errors);
+
+        var backends = new BackendAction[route.Ir.Backends.Length];
+        for (var i = 0; i < backends.Length; i++)
+        {
+            var ir = route.Ir.Backends[i];
+            ClusterModel? cluster = null;
+            if (ir.Cluster is not null && !clusters.TryGetValue(ir.Cluster, out cluster))
+            {
+                errors.Add($"{where}: backend cluster {ir.Cluster} is not defined");
+            }
+
+            // Backend filters run after the route's; a backend URLRewrite takes precedence over the route's.
+            var own = CompileFilters(ir.Filters, route, $"{where} backend {i}", errors);
+            var transformer = new ForwardTransformer(
+                route,
+                own.RewriteHost ?? routeFilters.RewriteHost,
+                own.RewritePath ?? routeFilters.RewritePath,
+                [.. routeFilters.Response, .. own.Response]);
+            backends[i] = new BackendAction(cluster, [.. own.Request], transformer, ir.InvalidReason);
+        }
+
+        return errors.Count > before
+            ? null
+            : new RouteAction(route, [.. routeFilters.Request], [.. routeFilters.Response], routeFilters.Redirect, backends);
+    }
+
+    private static CompiledFilters CompileFilters(IEnumerable<FilterIr> filters, RouteModel route, string where, List<string> errors)
+    {
+        var compiled = new CompiledFilters();
+        foreach (var filter in filters)
+        {
+            switch (filter)
+            {
+                case RequestHeaderModifierIr f:
+                    compiled.Request.Add(new HeaderModifier(f.Modifier));
+                    break;
+                case ResponseHeaderModifierIr f:
+                    compiled.Response.Add(new HeaderModifier(f.Modifier));
+                    break;
+                case RequestRedirectIr f:
+                    compiled.Redirect ??= new RedirectAction(f, PathRewrite.Compile(f.Path, route, $"{where} RequestRedirect", errors));
+                    break;
+                case UrlRewriteIr f:
+                    compiled.RewriteHost ??= f.Hostname;
+                    compiled.RewritePath ??= PathRewrite.Compile(f.Path, route, $"{where} URLRewrite", errors);
+                    break;
+                default:
+                    // Refuse rather than silently ignore: a filter the proxy cannot honour must NACK.
+                    errors.Add($"{where}: unsupported filter {filter.GetType().Name}");
+                    break;
+            }
+        }
+
+        return compiled;
+    }
+
+    private sealed class CompiledFilters
+    {
+        public List<HeaderModifier> Request { get; } = [];
+        public List<HeaderModifier> Response { get; } = [];
+        public RedirectAction? Redirect { get; set; }
+        public string? RewriteHost { get; set; }
+        public PathRewrite? RewritePath { get; set; }
+    }
+}

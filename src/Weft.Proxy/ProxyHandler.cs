@@ -1,0 +1,110 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Weft.Proxy.Filters;
+using Weft.Proxy.Forwarding;
+using Weft.Proxy.Listeners;
+using Weft.Proxy.Model;
+using Weft.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Weft.Proxy;
+
+/// <summary>
+/// The request path: route lookup → route filters → backend choice → cluster endpoint → YARP forwarder.
+/// Everything it touches was compiled with the snapshot; it takes no locks and reads the model once.
+/// </summary>
+internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker invoker, ILogger logger)
+{
+    public Task HandleAsync(HttpContext context, PortServer server)
+    {
+        var serving = server.Current;
+
+        // The scheme is the port's, not whatever an HTTP/2 client put in :scheme.
+        context.Request.Scheme = serving.Port.Ir.Protocol == Weft.Ir.ListenerProtocol.Https ? "https" : "http";
+        var lookup = serving.Model.Table.Lookup(serving.Port, new HttpContextRouteRequest(context.Request));
+        if (!lookup.IsMatch)
+        {
+            return Reply(context, StatusCodes.Status404NotFound, ResponseFlags.NoRoute, null);
+        }
+
+        var route = lookup.Route!;
+        var action = serving.Model.Routes[route.Id];
+        HeaderModifier.ApplyAll(action.RequestModifiers, context.Request.Headers);
+
+        if (action.Redirect is { } redirect)
+        {
+            redirect.Apply(context, serving.Port.Port);
+            HeaderModifier.ApplyAll(action.ResponseModifiers, context.Response.Headers);
+            DebugHeaders.Add(context, null, route);
+            return Task.CompletedTask;
+        }
+
+        var pick = route.Backends.Pick(Random.Shared);
+        if (pick < 0)
+        {
+            // No backends, or all weighted 0: the route accepts traffic it cannot send anywhere.
+            return Reply(context, StatusCodes.Status500InternalServerError, null, route);
+        }
+
+        var backend = action.Backends[pick];
+        if (backend.Cluster is not { } cluster)
+        {
+            return Reply(context, StatusCodes.Status500InternalServerError, null, route);
+        }
+
+        var destination = cluster.NextDestination();
+        if (destination is null)
+        {
+            return Reply(context, StatusCodes.Status503ServiceUnavailable, ResponseFlags.NoHealthyUpstream, route);
+        }
+
+        HeaderModifier.ApplyAll(backend.RequestModifiers, context.Request.Headers);
+        return ForwardAsync(context, route, cluster, backend, destination);
+    }
+
+    private async Task ForwardAsync(HttpContext context, RouteModel route, ClusterModel cluster, BackendAction backend, string destination)
+    {
+        var error = await forwarder.SendAsync(context, destination, invoker, cluster.RequestConfig, backend.Transformer, context.RequestAborted)
+            .ConfigureAwait(false);
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        string? flag = null;
+        if (!context.Response.HasStarted)
+        {
+            // YARP answers 502 for every request failure; a refused or timed-out connect is "no
+            // healthy upstream" to the client, as Envoy reports it.
+            if (error == ForwarderError.Request && IsConnectFailure(exception))
+            {
+                flag = ResponseFlags.UpstreamConnectFailure;
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            }
+            else if (error == ForwarderError.RequestTimedOut)
+            {
+                flag = ResponseFlags.UpstreamTimeout;
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            }
+
+            DebugHeaders.Add(context, flag, route);
+        }
+
+        Log.ForwardFailed(logger, destination, route.DisplayName, error, flag, exception);
+    }
+
+    private static bool IsConnectFailure(Exception? exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+        || exception?.InnerException is SocketException;
+
+    private static Task Reply(HttpContext context, int statusCode, string? flag, RouteModel? route)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentLength = 0;
+        DebugHeaders.Add(context, flag, route);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,28 @@
+using Weft.Ir;
+
+namespace Weft.Routing;
+
+/// <summary>A compiled route: its matcher, its backend picker, and where it came from.</summary>
+public sealed class RouteModel
+{
+    internal RouteModel(int id, RouteIr ir, RouteMatcher matcher)
+    {
+        Id = id;
+        Ir = ir;
+        Matcher = matcher;
+        Backends = new BackendPicker(ir.Backends);
+        DisplayName = $"{ir.RouteNamespace}/{ir.RouteName} rule {ir.RuleIndex}";
+    }
+
+    /// <summary>Dense index within the table (0..Routes.Count-1), so callers can keep per-route state in an array.</summary>
+    public int Id { get; }
+
+    public RouteIr Ir { get; }
+    public RouteMatcher Matcher { get; }
+    public BackendPicker Backends { get; }
+
+    /// <summary>"namespace/name rule N", for logs, explain and the x-weft-route debug header.</summary>
+    public string DisplayName { get; }
+
+    public override string ToString() => DisplayName;
+}

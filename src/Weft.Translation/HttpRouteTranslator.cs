@@ -1,0 +1,402 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Weft.Api.GatewayApi;
+using Weft.Api.Model;
+using Weft.Ir;
+
+namespace Weft.Translation;
+
+/// <summary>One compiled rule: a RouteIr per match (the default match when none), or an invalid rule.</summary>
+internal sealed record CompiledRule(int Index, ImmutableArray<RouteIr> Routes, ImmutableArray<BackendTarget> Targets, string? InvalidMessage);
+
+/// <summary>The verdict for one parentRef of a route.</summary>
+internal sealed record RouteParentResult(ParentReference ParentRef, bool Accepted, string Reason, string Message);
+
+/// <summary>An HTTPRoute: its compiled rules, its reference problems, and its verdict per parent.</summary>
+internal sealed class HttpRouteState
+{
+    public required HttpRoute Route { get; init; }
+    public required IReadOnlyList<CompiledRule> Rules { get; init; }
+
+    /// <summary>First unresolved-reference reason (BackendNotFound, RefNotPermitted, InvalidKind), or null when all resolve.</summary>
+    public string? UnresolvedReason { get; init; }
+    public IReadOnlyList<string> UnresolvedMessages { get; init; } = [];
+
+    public List<RouteParentResult> Parents { get; } = [];
+
+    public string Namespace => Route.Metadata.NamespaceProperty ?? "";
+    public string Name => Route.Metadata.Name;
+    public string Id => TranslationContext.Id(Route.Metadata);
+    public long? Generation => Route.Metadata.Generation;
+    public DateTime? CreationTimestamp => Route.Metadata.CreationTimestamp;
+
+    public IEnumerable<CompiledRule> InvalidRules => Rules.Where(r => r.InvalidMessage is not null);
+
+    /// <summary>Every rule is invalid (and there is at least one): the route is not accepted (UnsupportedValue).</summary>
+    public bool AllRulesInvalid => Rules.Count > 0 && Rules.All(r => r.InvalidMessage is not null);
+}
+
+/// <summary>
+/// Pass 3. Compiles each HTTPRoute's rules once (matches, filters, backends) and attaches the route
+/// to the listeners its parentRefs select: sectionName/port select listeners (else NoMatchingParent),
+/// allowedRoutes must admit the route's namespace and kind (else NotAllowedByListeners), and the
+/// hostnames must intersect (else NoMatchingListenerHostname).
+/// </summary>
+internal static class HttpRouteTranslator
+{
+    public const string IncompatibleFilters = "IncompatibleFilters";
+
+    public static List<HttpRouteState> Translate(TranslationContext context, List<GatewayState> gateways)
+    {
+        var byId = gateways.ToDictionary(g => g.Id, StringComparer.Ordinal);
+        var result = new List<HttpRouteState>();
+        foreach (var route in context.Snapshot.HttpRoutes)
+        {
+            var state = Compile(context, route);
+            Attach(context, state, byId);
+            result.Add(state);
+        }
+
+        return result;
+    }
+
+    private static HttpRouteState Compile(TranslationContext context, HttpRoute route)
+    {
+        var ns = route.Metadata.NamespaceProperty ?? "";
+        var id = $"HTTPRoute/{TranslationContext.Id(route.Metadata)}";
+        var rules = new List<CompiledRule>();
+        string? unresolvedReason = null;
+        var unresolved = new List<string>();
+        // The CRD's default when rules are omitted: one rule matching PathPrefix "/" with no backends (500).
+        var specRules = route.Spec.Rules ?? [new HttpRouteRule()];
+        for (var i = 0; i < specRules.Count; i++)
+        {
+            var rule = specRules[i];
+            var errors = new List<string>();
+            if (rule.Retry is not null)
+            {
+                context.Diagnostics.Add(TranslationDiagnostics.FieldIgnored, id, $"spec.rules[{i}].retry", "retries are not applied by Weft yet");
+            }
+
+            if (rule.SessionPersistence is not null)
+            {
+                context.Diagnostics.Add(TranslationDiagnostics.FieldIgnored, id, $"spec.rules[{i}].sessionPersistence", "session persistence is not applied by Weft yet");
+            }
+
+            var matches = CompileMatches(rule, errors);
+            var filters = FilterTranslator.Compile(rule.Filters, $"filters", errors);
+            CheckFilterCombination(rule, matches, errors);
+            var timeouts = CompileTimeouts(rule.Timeouts, errors);
+
+            var backends = ImmutableArray.CreateBuilder<BackendIr>();
+            var targets = ImmutableArray.CreateBuilder<BackendTarget>();
+            var refs = rule.BackendRefs ?? [];
+            for (var b = 0; b < refs.Count; b++)
+            {
+                var r = refs[b];
+                var resolved = BackendResolver.Resolve(context, ns, r.Group ?? "", r.Kind ?? "Service", r.Name, r.Namespace, r.Port);
+                var backendFilters = FilterTranslator.CompileBackendFilters(r.Filters, $"backendRefs[{b}].filters", errors);
+                if (resolved.Target is { } t)
+                {
+                    targets.Add(t);
+                }
+                else
+                {
+                    unresolvedReason ??= resolved.FailureReason;
+                    unresolved.Add($"spec.rules[{i}].backendRefs[{b}]: {resolved.FailureMessage}");
+                }
+
+                backends.Add(new BackendIr
+                {
+                    Cluster = resolved.Target?.ClusterName,
+                    Weight = r.Weight ?? 1,
+                    InvalidReason = resolved.Target is null ? $"{resolved.FailureReason}: {resolved.FailureMessage}" : null,
+                    Filters = backendFilters,
+                });
+            }
+
+            var invalid = errors.Count == 0 ? null : $"rule {i}{(rule.Name is null ? "" : $" ({rule.Name})")}: {string.Join("; ", errors)}";
+            var routes = ImmutableArray.CreateBuilder<RouteIr>();
+            for (var m = 0; m < matches.Count; m++)
+            {
+                routes.Add(new RouteIr
+                {
+                    RouteNamespace = ns,
+                    RouteName = route.Metadata.Name,
+                    RuleIndex = i,
+                    MatchIndex = m,
+                    RuleName = rule.Name,
+                    Match = matches[m],
+                    // An invalid rule still claims its matches but answers 500: its requests must
+                    // not fall through to a less specific route.
+                    Filters = invalid is null ? filters : [],
+                    Backends = invalid is null ? backends.ToImmutable() : [],
+                    Timeouts = invalid is null ? timeouts : null,
+                });
+            }
+
+            rules.Add(new CompiledRule(i, routes.ToImmutable(), invalid is null ? targets.ToImmutable() : [], invalid));
+        }
+
+        return new HttpRouteState
+        {
+            Route = route,
+            Rules = rules,
+            UnresolvedReason = unresolvedReason,
+            UnresolvedMessages = unresolved,
+        };
+    }
+
+    private static List<MatchIr> CompileMatches(HttpRouteRule rule, List<string> errors)
+    {
+        var result = new List<MatchIr>();
+        if (rule.Matches is null || rule.Matches.Count == 0)
+        {
+            result.Add(new MatchIr());
+            return result;
+        }
+
+        foreach (var (m, mi) in rule.Matches.Select((m, mi) => (m, mi)))
+        {
+            var pathType = m.Path?.Type switch
+            {
+                null or "PathPrefix" => PathMatchType.PathPrefix,
+                "Exact" => PathMatchType.Exact,
+                "RegularExpression" => PathMatchType.RegularExpression,
+                var other => Invalid(errors, $"matches[{mi}].path.type {other} is not supported", PathMatchType.PathPrefix),
+            };
+            var pathValue = m.Path?.Value ?? "/";
+            if (pathType == PathMatchType.RegularExpression)
+            {
+                CheckRegex(pathValue, $"matches[{mi}].path.value", errors);
+            }
+
+            result.Add(new MatchIr
+            {
+                Path = new PathMatchIr { Type = pathType, Value = pathValue },
+                Headers = CompileStringMatches(m.Headers?.Select(h => (h.Name, h.Type, h.Value)), $"matches[{mi}].headers", ignoreCase: true, errors),
+                QueryParams = CompileStringMatches(m.QueryParams?.Select(q => (q.Name, q.Type, q.Value)), $"matches[{mi}].queryParams", ignoreCase: false, errors),
+                Method = string.IsNullOrEmpty(m.Method) ? null : m.Method.ToUpperInvariant(),
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>Header names compare case-insensitively, query names exactly; a repeated name keeps the first entry (spec).</summary>
+    private static ImmutableArray<StringMatchIr> CompileStringMatches(IEnumerable<(string Name, string? Type, string Value)>? items, string field, bool ignoreCase, List<string> errors)
+    {
+        if (items is null)
+        {
+            return [];
+        }
+
+        var seen = new HashSet<string>(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var result = ImmutableArray.CreateBuilder<StringMatchIr>();
+        foreach (var (name, type, value) in items)
+        {
+            if (!seen.Add(name))
+            {
+                continue;
+            }
+
+            var t = type switch
+            {
+                null or "Exact" => StringMatchType.Exact,
+                "RegularExpression" => StringMatchType.RegularExpression,
+                var other => Invalid(errors, $"{field} {name}: type {other} is not supported", StringMatchType.Exact),
+            };
+            if (t == StringMatchType.RegularExpression)
+            {
+                CheckRegex(value, $"{field} {name}", errors);
+            }
+
+            result.Add(new StringMatchIr { Name = name, Type = t, Value = value });
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static void CheckFilterCombination(HttpRouteRule rule, List<MatchIr> matches, List<string> errors)
+    {
+        var filters = rule.Filters ?? [];
+        if (filters.Any(f => f.Type == "RequestRedirect") && filters.Any(f => f.Type == "URLRewrite"))
+        {
+            errors.Add("RequestRedirect and URLRewrite cannot be combined in one rule");
+        }
+
+        var prefixRewrite = filters.Any(f =>
+            (f.Type == "RequestRedirect" && f.RequestRedirect?.Path?.Type == "ReplacePrefixMatch")
+            || (f.Type == "URLRewrite" && f.UrlRewrite?.Path?.Type == "ReplacePrefixMatch"));
+        if (prefixRewrite && matches.Any(m => m.Path.Type != PathMatchType.PathPrefix))
+        {
+            errors.Add("ReplacePrefixMatch needs every match of the rule to be a PathPrefix match");
+        }
+    }
+
+    private static TimeoutsIr? CompileTimeouts(HttpRouteTimeouts? timeouts, List<string> errors)
+    {
+        if (timeouts is null)
+        {
+            return null;
+        }
+
+        var request = Parse(timeouts.Request, "timeouts.request");
+        var backend = Parse(timeouts.BackendRequest, "timeouts.backendRequest");
+        if (request is { } r && backend is { } b && b > r)
+        {
+            errors.Add($"timeouts.backendRequest ({timeouts.BackendRequest}) must not exceed timeouts.request ({timeouts.Request})");
+        }
+
+        return request is null && backend is null ? null : new TimeoutsIr { Request = request, BackendRequest = backend };
+
+        TimeSpan? Parse(string? text, string field)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!GatewayDuration.TryParse(text, out var value))
+            {
+                errors.Add($"{field} {text} is not a Gateway API duration (e.g. 10s, 500ms, 1h30m)");
+                return null;
+            }
+
+            // "0s" disables the timeout (spec): no timeout at all.
+            return value == TimeSpan.Zero ? null : value;
+        }
+    }
+
+    private static void CheckRegex(string pattern, string field, List<string> errors)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"{field}: invalid regular expression ({e.Message})");
+        }
+    }
+
+    private static T Invalid<T>(List<string> errors, string message, T fallback)
+    {
+        errors.Add(message);
+        return fallback;
+    }
+
+    private static void Attach(TranslationContext context, HttpRouteState route, Dictionary<string, GatewayState> gateways)
+    {
+        var parentRefs = route.Route.Spec.ParentRefs ?? [];
+        for (var p = 0; p < parentRefs.Count; p++)
+        {
+            var pr = parentRefs[p];
+            var group = pr.Group ?? GatewayApiGroup.Name;
+            var kind = pr.Kind ?? Gateway.KindName;
+            if (group != GatewayApiGroup.Name || kind != Gateway.KindName)
+            {
+                // Mesh (Service) parents are the mesh translator's business; anything else is no one's.
+                if (!(group.Length == 0 && kind == "Service"))
+                {
+                    context.Diagnostics.Add(TranslationDiagnostics.UnsupportedParentKind, $"HTTPRoute/{route.Id}", $"spec.parentRefs[{p}]",
+                        $"parent kind {kind}.{group} is not served; no status is written for it");
+                }
+
+                continue;
+            }
+
+            var ns = string.IsNullOrEmpty(pr.Namespace) ? route.Namespace : pr.Namespace;
+            var gatewayId = TranslationContext.Id(ns, pr.Name);
+            var statusRef = pr with { Group = group, Kind = kind, Namespace = ns };
+            if (!context.Gateways.ContainsKey(gatewayId))
+            {
+                route.Parents.Add(new RouteParentResult(statusRef, false, Reasons.NoMatchingParent, $"Gateway {gatewayId} not found"));
+                continue;
+            }
+
+            if (!gateways.TryGetValue(gatewayId, out var gateway))
+            {
+                continue; // another controller's Gateway: its controller writes this parent's status
+            }
+
+            route.Parents.Add(AttachToGateway(context, route, gateway, statusRef));
+        }
+    }
+
+    private static RouteParentResult AttachToGateway(TranslationContext context, HttpRouteState route, GatewayState gateway, ParentReference parentRef)
+    {
+        var selected = gateway.Listeners
+            .Where(l => (parentRef.SectionName is null || l.Name == parentRef.SectionName)
+                        && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+            .ToList();
+        if (selected.Count == 0)
+        {
+            var what = (parentRef.SectionName, parentRef.Port) switch
+            {
+                (not null, not null) => $"no listener named {parentRef.SectionName} on port {parentRef.Port}",
+                (not null, null) => $"no listener named {parentRef.SectionName}",
+                (null, not null) => $"no listener on port {parentRef.Port}",
+                _ => "the Gateway has no listeners",
+            };
+            return new RouteParentResult(parentRef, false, Reasons.NoMatchingParent, $"Gateway {gateway.Id}: {what}");
+        }
+
+        var allowed = selected.Where(l => l.AllowsHttpRoute && NamespaceAllowed(context, gateway, l, route.Namespace)).ToList();
+        if (allowed.Count == 0)
+        {
+            var why = selected.Select(l => l.AllowsHttpRoute
+                ? $"listener {l.Name} does not admit routes from namespace {route.Namespace} (from: {l.Listener.AllowedRoutes?.Namespaces?.From ?? "Same"})"
+                : $"listener {l.Name} does not admit the kind HTTPRoute");
+            return new RouteParentResult(parentRef, false, Reasons.NotAllowedByListeners, $"Gateway {gateway.Id}: {string.Join("; ", why)}");
+        }
+
+        var attachedAny = false;
+        foreach (var listener in allowed)
+        {
+            var hosts = HostnameIntersection.ForRoute(listener.Hostname, route.Route.Spec.Hostnames);
+            if (hosts.Count == 0)
+            {
+                continue;
+            }
+
+            attachedAny = true;
+            if (!listener.Attached.TryGetValue(route.Id, out var attached))
+            {
+                attached = new AttachedRoute { Route = route };
+                listener.Attached[route.Id] = attached;
+            }
+
+            foreach (var h in hosts.Where(h => !attached.Hostnames.Contains(h, StringComparer.Ordinal)))
+            {
+                attached.Hostnames.Add(h);
+            }
+        }
+
+        if (!attachedAny)
+        {
+            return new RouteParentResult(parentRef, false, Reasons.NoMatchingListenerHostname,
+                $"no hostname of the route intersects the hostname of listener(s) {string.Join(", ", allowed.Select(l => $"{l.Name} ({l.Hostname ?? "any"})"))}");
+        }
+
+        if (route.AllRulesInvalid)
+        {
+            return new RouteParentResult(parentRef, false, Reasons.UnsupportedValue,
+                "every rule is invalid: " + string.Join("; ", route.InvalidRules.Select(r => r.InvalidMessage)));
+        }
+
+        return new RouteParentResult(parentRef, true, Reasons.Accepted, "the route is accepted");
+    }
+
+    private static bool NamespaceAllowed(TranslationContext context, GatewayState gateway, ListenerState listener, string routeNamespace)
+    {
+        var from = listener.Listener.AllowedRoutes?.Namespaces;
+        return (from?.From ?? "Same") switch
+        {
+            "All" => true,
+            "Same" => routeNamespace == gateway.Namespace,
+            "Selector" => from?.Selector is { } selector && LabelSelectors.Matches(selector, context.NamespaceLabels(routeNamespace)),
+            _ => false,
+        };
+    }
+}
