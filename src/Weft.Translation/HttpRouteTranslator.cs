@@ -84,6 +84,7 @@ internal static class HttpRouteTranslator
             }
 
             var matches = CompileMatches(rule, errors);
+            var matchesInvalid = errors.Count > 0;
             var filters = FilterTranslator.Compile(rule.Filters, $"filters", errors);
             CheckFilterCombination(rule, matches, errors);
             var timeouts = CompileTimeouts(rule.Timeouts, errors);
@@ -117,7 +118,10 @@ internal static class HttpRouteTranslator
 
             var invalid = errors.Count == 0 ? null : $"rule {i}{(rule.Name is null ? "" : $" ({rule.Name})")}: {string.Join("; ", errors)}";
             var routes = ImmutableArray.CreateBuilder<RouteIr>();
-            for (var m = 0; m < matches.Count; m++)
+
+            // A rule whose matches cannot be compiled (an invalid regex, an unknown match type)
+            // cannot claim them: it is dropped outright.
+            for (var m = 0; m < (matchesInvalid ? 0 : matches.Count); m++)
             {
                 routes.Add(new RouteIr
                 {

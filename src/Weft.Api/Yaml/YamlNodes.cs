@@ -16,8 +16,11 @@ internal abstract class YNode(YPos pos)
     public YPos Pos { get; } = pos;
     public abstract string Describe { get; }
 
-    /// <summary>Nodes in this subtree with aliases expanded: what walking it costs.</summary>
+    /// <summary>Nodes in this subtree with aliases expanded (what walking it costs), saturating just above the limit.</summary>
     public long ExpandedSize { get; protected init; } = 1;
+
+    // Children are clamped, so a sum of at most a few thousand clamped values cannot overflow.
+    protected static long Clamp(long size) => Math.Min(size, YamlReader.MaxExpandedNodes + 1);
 }
 
 internal sealed class YScalar(YPos pos, string value, ScalarStyle style, string? tag) : YNode(pos)
@@ -44,7 +47,7 @@ internal sealed class YSequence(YPos pos, List<YNode> items) : YNode(pos)
     public List<YNode> Items { get; } = items;
     public override string Describe => "a list";
 
-    public static YSequence Create(YPos pos, List<YNode> items) => new(pos, items) { ExpandedSize = 1 + items.Sum(i => i.ExpandedSize) };
+    public static YSequence Create(YPos pos, List<YNode> items) => new(pos, items) { ExpandedSize = Clamp(1 + items.Sum(i => i.ExpandedSize)) };
 }
 
 internal sealed class YMapping(YPos pos, List<KeyValuePair<YNode, YNode>> entries) : YNode(pos)
@@ -53,7 +56,7 @@ internal sealed class YMapping(YPos pos, List<KeyValuePair<YNode, YNode>> entrie
     public override string Describe => "a mapping";
 
     public static YMapping Create(YPos pos, List<KeyValuePair<YNode, YNode>> entries) =>
-        new(pos, entries) { ExpandedSize = 1 + entries.Sum(e => e.Key.ExpandedSize + e.Value.ExpandedSize) };
+        new(pos, entries) { ExpandedSize = Clamp(1 + entries.Sum(e => e.Key.ExpandedSize + e.Value.ExpandedSize)) };
 
     public YNode? Get(string key)
     {

@@ -6,7 +6,8 @@ namespace Weft.Translation.Status;
 /// <summary>
 /// HTTPRoute status: one entry per parentRef that names a Gateway of ours (or a Gateway that does
 /// not exist), with Accepted, ResolvedRefs and, when some but not all rules are invalid,
-/// PartiallyInvalid=True (reason UnsupportedValue, message "Dropped Rule(s) …": those rules answer 500).
+/// PartiallyInvalid=True (reason UnsupportedValue, message "Dropped Rule(s) …": those rules answer 500,
+/// or are left out entirely when their matches cannot be compiled).
 /// </summary>
 internal static class RouteStatusBuilder
 {
@@ -27,7 +28,7 @@ internal static class RouteStatusBuilder
             if (invalid.Count > 0 && !route.AllRulesInvalid)
             {
                 conditions.Add(ConditionFactory.Create(Conditions.PartiallyInvalid, true, Reasons.UnsupportedValue,
-                    $"Dropped Rule(s) {string.Join(", ", invalid.Select(r => r.Index))} (their requests get 500): {string.Join("; ", invalid.Select(r => r.InvalidMessage))}",
+                    $"Dropped Rule(s) {string.Join(", ", invalid.Select(r => r.Index))} (their requests get 500, or match nothing when the match itself is invalid): {string.Join("; ", invalid.Select(r => r.InvalidMessage))}",
                     generation));
             }
 

@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Weft.ControlPlane.Hosting;
+using Weft.Ir;
+using Weft.Proxy.Distribution;
+
+namespace Weft.ControlPlane.Tests;
+
+/// <summary>The control plane and a proxy client over the real gRPC stream on loopback.</summary>
+public sealed class DistributionTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "weft-cp-" + Guid.NewGuid().ToString("n")[..8]);
+    private ControlPlaneServer _server = null!;
+
+    private static string Gateway(int port) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: gw
+          namespace: default
+        spec:
+          gatewayClassName: weft
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: {port}
+        """;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "gw.yaml"), Gateway(80));
+        _server = await ControlPlaneServer.StartAsync(
+            new ControlPlaneOptions { Paths = [_dir], XdsPort = 0, AdminPort = 0, PortOffset = 20000 },
+            NullLoggerFactory.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Proxy_receives_snapshots_acks_them_and_a_rejected_version_is_recorded_as_nack()
+    {
+        var received = new List<(string Version, GatewaySnapshotIr Ir)>();
+        var rejectNext = false;
+        await using var client = new DistributionClient(
+            _server.XdsAddress,
+            new ProxyIdentity("gateway", "default", "gw"),
+            (ir, version, _) =>
+            {
+                lock (received)
+                {
+                    received.Add((version, ir));
+                }
+
+                return Task.FromResult(rejectNext ? new SnapshotOutcome(false, "listener port 81: refused by test") : new SnapshotOutcome(true, null));
+            },
+            NullLogger<DistributionClient>.Instance);
+        client.Start();
+        await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(80, received.Single().Ir.Ports.Single().Port);
+        Assert.Equal(20080, received.Single().Ir.Ports.Single().BindPort);
+
+        var firstVersion = client.ServingVersion;
+        await WaitAsync(() => _server.Proxies.All.SingleOrDefault()?.AckedVersion == firstVersion, "the first ACK");
+        var status = _server.Proxies.All.Single();
+        Assert.Equal("default/gw", status.Gateway);
+        Assert.Equal("gateway", status.Role);
+
+        rejectNext = true;
+        await File.WriteAllTextAsync(Path.Combine(_dir, "gw.yaml"), Gateway(81));
+        await WaitAsync(() => _server.Proxies.All.SingleOrDefault()?.LastError is not null, "the NACK");
+        status = _server.Proxies.All.Single();
+        Assert.Equal("listener port 81: refused by test", status.LastError);
+        Assert.NotEqual(firstVersion, status.NackedVersion);
+        Assert.Equal(firstVersion, status.AckedVersion);
+        Assert.Equal(firstVersion, client.ServingVersion);
+    }
+
+    [Fact]
+    public async Task A_proxy_for_an_unknown_gateway_gets_an_empty_snapshot_until_the_gateway_appears()
+    {
+        var last = new TaskCompletionSource<GatewaySnapshotIr>(TaskCreationOptions.RunContinuationsAsynchronously);
+        GatewaySnapshotIr? latest = null;
+        await using var client = new DistributionClient(
+            _server.XdsAddress,
+            new ProxyIdentity("gateway", "default", "later"),
+            (ir, _, _) =>
+            {
+                Volatile.Write(ref latest, ir);
+                return Task.FromResult(new SnapshotOutcome(true, null));
+            },
+            NullLogger<DistributionClient>.Instance);
+        client.Start();
+        await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(Volatile.Read(ref latest)!.Ports);
+
+        await File.WriteAllTextAsync(Path.Combine(_dir, "later.yaml"), Gateway(90).Replace("name: gw", "name: later", StringComparison.Ordinal));
+        await WaitAsync(() => Volatile.Read(ref latest)?.Ports.Length == 1, "the gateway's snapshot");
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("timed out waiting for " + what);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
