@@ -143,12 +143,18 @@ internal static class BackendResolver
     }
 
     /// <summary>
-    /// The port of a WorkloadEntry for a Service port: a named targetPort resolves through the
-    /// entry's ports map, a numeric targetPort is used as is, no targetPort means the Service port.
-    /// A name the map lacks falls back to the Service port (a local process usually listens on it).
+    /// The port of a WorkloadEntry for a Service port, as Istio defines it: the entry's ports map is
+    /// keyed by the Service port's name, so a process on any port can back a Service whose targetPort
+    /// is a number. Then a named targetPort resolves through the same map, a numeric targetPort is
+    /// used as is, and with neither the Service port is (a local process usually listens on it).
     /// </summary>
     internal static int WorkloadEntryPort(WorkloadEntrySpec we, V1ServicePort servicePort)
     {
+        if (we.Ports is not null && !string.IsNullOrEmpty(servicePort.Name) && we.Ports.TryGetValue(servicePort.Name, out var byServicePortName))
+        {
+            return byServicePortName;
+        }
+
         var target = servicePort.TargetPort?.Value;
         if (string.IsNullOrEmpty(target))
         {

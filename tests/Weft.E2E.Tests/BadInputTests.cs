@@ -145,5 +145,11 @@ public sealed class BadInputTests
         Assert.Contains($"{first}:8081", line);
         using var client = new GatewayClient(new Uri($"http://{first}:8080"));
         Assert.Equal("good", (await client.GetAsync("x.test", "/")).Service);
+
+        // The proxy's NACK reaches `weft get`: Programmed=False with the bind error.
+        var table = await Eventually.UntilAsync(() => weft.CliAsync("get", "gateways"), r => r.Stdout.Contains("False (Invalid)", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "Programmed=False");
+        Assert.Matches(@"gw\s+weft\s+[0-9.]+\s+False \(Invalid\)", table.Stdout);
+        var yaml = await weft.CliAsync("get", "gateways", "gw", "-o", "yaml");
+        Assert.Contains($"cannot bind {first}:8081", yaml.Stdout);
     }
 }

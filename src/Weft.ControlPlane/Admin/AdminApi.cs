@@ -48,7 +48,7 @@ public static class AdminApi
                          .Where(r => r.Kind == kind && (@namespace is null || r.Key.Namespace == @namespace))
                          .OrderBy(r => r.Key))
             {
-                items.Add(WithStatus(r, server.Status));
+                items.Add(WithStatus(r, server.Status, server.Proxies));
             }
 
             return Results.Json(new JsonObject { ["kind"] = kind.Kind + "List", ["items"] = items });
@@ -131,13 +131,36 @@ public static class AdminApi
         return Results.Json(new JsonObject { ["results"] = results });
     }
 
+    // The translator can only say what the config means; whether the proxy could serve it (a port
+    // already in use, a snapshot it rejected) is known from its NACK. Shown on Programmed so that
+    // `weft get gateways` tells the truth.
+    private static void ReportProxyErrors(JsonNode node, ResourceKey key, ProxyRegistry proxies)
+    {
+        var gateway = $"{key.Namespace}/{key.Name}";
+        var failing = proxies.All.FirstOrDefault(p => p.Gateway == gateway && p.LastError is not null);
+        if (failing is null || node["status"]?["conditions"] is not JsonArray conditions)
+        {
+            return;
+        }
+
+        foreach (var c in conditions)
+        {
+            if (c?["type"]?.GetValue<string>() == "Programmed")
+            {
+                c["status"] = "False";
+                c["reason"] = "Invalid";
+                c["message"] = $"proxy {failing.NodeId} reports: {failing.LastError}";
+            }
+        }
+    }
+
     private static string Describe(ResourceKey key)
     {
         var kind = key.Group.Length == 0 ? key.Kind.ToLowerInvariant() : $"{key.Kind.ToLowerInvariant()}.{key.Group}";
         return key.Namespace.Length == 0 ? $"{kind}/{key.Name}" : $"{kind}/{key.Name} -n {key.Namespace}";
     }
 
-    private static JsonNode WithStatus(StoredResource r, StatusStore status)
+    private static JsonNode WithStatus(StoredResource r, StatusStore status, ProxyRegistry proxies)
     {
         var node = JsonNode.Parse(YamlCodec.ToJson(r.Object, indented: false))!.AsObject();
         if (r.Location is { } loc && loc.Line > 0)
@@ -165,6 +188,11 @@ public static class AdminApi
         if (status.Get(r.Key) is { } s)
         {
             node["status"] = JsonNode.Parse(YamlCodec.ToJson(s, indented: false));
+        }
+
+        if (r.Kind == ResourceKinds.Gateway)
+        {
+            ReportProxyErrors(node, r.Key, proxies);
         }
 
         return node;
