@@ -92,8 +92,8 @@ public class DecodeTests
     public void Unknown_kind_is_reported_with_the_known_kinds()
     {
         var d = Single("""
-            apiVersion: apps/v1
-            kind: Deployment
+            apiVersion: example.com/v1
+            kind: Widget
             metadata:
               name: echo
               namespace: infra
@@ -101,10 +101,47 @@ public class DecodeTests
               replicas: 1
             """);
         Assert.Equal("WEFT0002", d.Code);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Equal(new SourceLocation(FileName, 2, 7), d.Location);
-        Assert.Equal("Deployment/infra/echo", d.Resource);
-        Assert.Contains("apps/v1 Deployment is not a kind Weft reads", d.Message, StringComparison.Ordinal);
+        Assert.Equal("Widget/infra/echo", d.Resource);
+        Assert.Contains("example.com/v1 Widget is not a kind Weft reads", d.Message, StringComparison.Ordinal);
         Assert.Contains("HTTPRoute", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_workload_kind_is_skipped_with_an_info_not_an_error()
+    {
+        var result = YamlCodec.Decode("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: echo
+              namespace: infra
+            spec:
+              replicas: 1
+            """, FileName);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("WEFT0010", d.Code);
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.Equal(new SourceLocation(FileName, 2, 7), d.Location);
+        Assert.False(result.HasErrors);
+        Assert.Empty(result.Resources);
+    }
+
+    [Fact]
+    public void A_route_kind_not_served_yet_is_a_warning_never_silent()
+    {
+        var result = YamlCodec.Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata:
+              name: grpc
+            """, FileName);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("WEFT0011", d.Code);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains("GRPCRoute is not read by Weft", d.Message, StringComparison.Ordinal);
+        Assert.False(result.HasErrors);
     }
 
     [Fact]

@@ -133,7 +133,10 @@ public sealed class GoldenTests
 
 internal static class TestData
 {
-    public static string Dir { get; } = Path.Combine(FindRoot(), "tests", "Weft.Translation.Tests", "testdata");
+    /// <summary>The repository root: the first folder above the test binaries that holds Weft.slnx.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Dir { get; } = Path.Combine(Root, "tests", "Weft.Translation.Tests", "testdata");
 
     private static string FindRoot()
     {

@@ -89,7 +89,10 @@ internal sealed class DecodeSession
         var kind = ResourceKinds.Find(apiVersion, kindName);
         if (kind is null)
         {
-            Diagnostics.Add(doc.Make(DiagnosticCodes.UnknownKind, UnknownKindMessage(apiVersion, kindName), kindNode!.Pos, FieldPath.Child(pathPrefix, "kind")));
+            var notRead = NotReadKinds.Find(apiVersion, kindName);
+            Diagnostics.Add(notRead is null
+                ? doc.Make(DiagnosticCodes.UnknownKind, UnknownKindMessage(apiVersion, kindName), kindNode!.Pos, FieldPath.Child(pathPrefix, "kind"))
+                : doc.Make(notRead, $"{apiVersion} {kindName} is not read by Weft: {notRead.Summary}", kindNode!.Pos, FieldPath.Child(pathPrefix, "kind")));
             return;
         }
 
