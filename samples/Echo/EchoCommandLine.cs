@@ -15,7 +15,7 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
 
     public const string Usage = """
         usage: Weft.Samples.Echo [options]
-          --address IP         address to bind (default 127.0.0.1)
+          --address IP         address to bind (env BIND_ADDRESS; default 127.0.0.1)
           --port N             HTTP/1.1 + h2c port; 0 = any free port (env PORT, then HTTP_PORT; default 3000)
           --h2c-port N         extra port that only accepts HTTP/2, like echo-basic's 3001 (env H2C_PORT; default off)
           --https-port N       TLS port, used with --tls-cert and --tls-key (env HTTPS_PORT; default 8443)
@@ -106,7 +106,7 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
             throw new ArgumentException("GRPC_ECHO_SERVER is set, but the gRPC echo mode is not implemented");
         }
 
-        var addressText = Value("--address") ?? "127.0.0.1";
+        var addressText = Value("--address", "BIND_ADDRESS") ?? "127.0.0.1";
         if (!IPAddress.TryParse(addressText, out var address))
         {
             throw new ArgumentException($"--address: '{addressText}' is not an IP address");

@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("weft: a Gateway API implementation and service mesh for .NET. Runs on Kubernetes or, by default, on one machine from YAML files.");
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(ProxyCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(GetCommand.Create());
         root.Subcommands.Add(ApplyCommand.Create(delete: false));
         root.Subcommands.Add(ApplyCommand.Create(delete: true));

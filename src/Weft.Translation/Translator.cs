@@ -24,6 +24,13 @@ public sealed record TranslationResult
     public ImmutableSortedDictionary<string, GatewaySnapshotIr> Gateways { get; init; } =
         ImmutableSortedDictionary.Create<string, GatewaySnapshotIr>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The outbound configuration of sidecar proxies, keyed by the namespace of the workloads they
+    /// serve: every Service by name, with the mesh (Service-parented) HTTPRoutes applied.
+    /// </summary>
+    public ImmutableSortedDictionary<string, GatewaySnapshotIr> Sidecars { get; init; } =
+        ImmutableSortedDictionary.Create<string, GatewaySnapshotIr>(StringComparer.Ordinal);
+
     /// <summary>Status for every GatewayClass, Gateway and HTTPRoute this controller owns, sorted by key.</summary>
     public ImmutableArray<StatusUpdate> Statuses { get; init; } = [];
 
@@ -60,6 +67,9 @@ public static class Translator
         // Pass 3: HTTPRoutes: rules compiled once, then attached to each parent's listeners.
         var routes = HttpRouteTranslator.Translate(context, gateways);
 
+        // Pass 3b: mesh routes (Service parents) and the sidecars' outbound configuration.
+        var sidecars = MeshTranslator.Translate(context, routes);
+
         // Pass 4: IR per Gateway (ports, listeners, virtual hosts, precedence, clusters).
         var irs = ImmutableSortedDictionary.CreateBuilder<string, GatewaySnapshotIr>(StringComparer.Ordinal);
         foreach (var gateway in gateways)
@@ -80,6 +90,7 @@ public static class Translator
         return new TranslationResult
         {
             Gateways = irs.ToImmutable(),
+            Sidecars = sidecars,
             Statuses = [.. statuses],
             Diagnostics = context.Diagnostics.Sorted(),
         };

@@ -18,6 +18,9 @@ internal static class LoggingSetup
         .AddFilter("Grpc", level > LogLevel.Warning ? level : LogLevel.Warning)
         // Start-up failures (a port in use) are reported by the command in one line.
         .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
+        // Kestrel warns that cleartext HTTP/2 needs TLS; the proxy serves h2c with prior knowledge
+        // itself (Listeners/H2cPriorKnowledge), so the warning is not true for Weft's listeners.
+        .AddFilter("Microsoft.AspNetCore.Server.Kestrel", level > LogLevel.Error ? level : LogLevel.Error)
         .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
         .AddSimpleConsole(o =>
         {

@@ -30,6 +30,7 @@ public static class AdminApi
         {
             ["version"] = WeftVersion.Current,
             ["storeVersion"] = server.Store.Snapshot.Version,
+            ["distribution"] = server.XdsAddress.ToString(),
         }));
 
         app.MapGet("/healthz/ready", () => Results.Text("ok"));

@@ -34,7 +34,7 @@ public sealed partial class DistributionService : Ir.Wire.Distribution.Distribut
         }
 
         var hello = requestStream.Current.Hello;
-        var gateway = $"{hello.Namespace}/{hello.Name}";
+        var gateway = SnapshotKeys.For(hello.Role, hello.Namespace, hello.Name);
         var nodeId = string.IsNullOrEmpty(hello.NodeId) ? Guid.NewGuid().ToString("n") : hello.NodeId;
         _registry.Connected(new ProxyStatus { NodeId = nodeId, Role = hello.Role, Gateway = gateway, ConnectedAt = _time.GetUtcNow(), AckedVersion = NullIfEmpty(hello.LastVersion) });
         LogConnected(nodeId, gateway);

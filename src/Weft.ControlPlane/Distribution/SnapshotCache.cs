@@ -32,6 +32,7 @@ public sealed class SnapshotCache
 
         var slash = gatewayKey.IndexOf('/', StringComparison.Ordinal);
         var empty = new GatewaySnapshotIr { GatewayNamespace = gatewayKey[..Math.Max(slash, 0)], GatewayName = gatewayKey[(slash + 1)..] };
+        // Keys without a slash ("sidecar:ns") name a namespace's sidecars.
         return new VersionedSnapshot("0", empty, IrJson.Serialize(empty));
     }
 

@@ -129,7 +129,13 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         });
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         _status.Set(result.Statuses.Select(s => (s.Key, s.Status)));
-        _cache.Update(result.Gateways);
+        var snapshots = new Dictionary<string, Ir.GatewaySnapshotIr>(result.Gateways, StringComparer.Ordinal);
+        foreach (var (ns, sidecar) in result.Sidecars)
+        {
+            snapshots[SnapshotKeys.ForSidecar(ns)] = sidecar;
+        }
+
+        _cache.Update(snapshots);
         Volatile.Write(ref _last, result);
         Interlocked.Exchange(ref _translatedVersion, snapshot.Version);
         var signal = Interlocked.Exchange(ref _translated, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

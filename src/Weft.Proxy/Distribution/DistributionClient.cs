@@ -12,6 +12,9 @@ public sealed record SnapshotOutcome(bool Applied, string? Error);
 /// <summary>Who a proxy says it is on the stream.</summary>
 public sealed record ProxyIdentity(string Role, string Namespace, string Name)
 {
+    /// <summary>The workload's labels (sidecars), sent in Hello.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     public string NodeId { get; init; } = $"{Role}~{Namespace}~{Name}~{Environment.ProcessId}~{Guid.NewGuid().ToString("n")[..8]}";
 }
 
@@ -104,17 +107,19 @@ public sealed partial class DistributionClient : IAsyncDisposable
     private async Task StreamOnceAsync(Ir.Wire.Distribution.DistributionClient client, Action connected, CancellationToken ct)
     {
         using var call = client.Stream(cancellationToken: ct);
-        await call.RequestStream.WriteAsync(new ProxyMessage
+        var hello = new Hello
         {
-            Hello = new Hello
-            {
-                NodeId = _identity.NodeId,
-                Role = _identity.Role,
-                Namespace = _identity.Namespace,
-                Name = _identity.Name,
-                LastVersion = ServingVersion,
-            },
-        }, ct).ConfigureAwait(false);
+            NodeId = _identity.NodeId,
+            Role = _identity.Role,
+            Namespace = _identity.Namespace,
+            Name = _identity.Name,
+            LastVersion = ServingVersion,
+        };
+        foreach (var (key, value) in _identity.Labels)
+        {
+            hello.Labels[key] = value;
+        }
+        await call.RequestStream.WriteAsync(new ProxyMessage { Hello = hello }, ct).ConfigureAwait(false);
 
         while (await call.ResponseStream.MoveNext(ct).ConfigureAwait(false))
         {

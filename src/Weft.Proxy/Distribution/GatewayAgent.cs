@@ -4,18 +4,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Weft.Proxy.Distribution;
 
 /// <summary>
-/// A gateway proxy wired to a control plane: the data plane for one Gateway plus the stream that
-/// feeds it. `weft up` runs one per Gateway in its own process; `weft proxy` runs one on its own.
+/// A proxy wired to a control plane: the data plane plus the stream that feeds it. As a gateway
+/// proxy (role "gateway") it serves one Gateway: `weft up` runs one per Gateway, `weft proxy` one on
+/// its own. As a sidecar (role "sidecar") it is a workload's outbound proxy: `weft run` runs one per
+/// workload, fed the snapshot of the workload's namespace.
 /// </summary>
 public sealed class GatewayAgent : IAsyncDisposable
 {
     private readonly DistributionClient _client;
 
     public GatewayAgent(Uri controlPlane, string gatewayNamespace, string gatewayName, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null)
+        : this(controlPlane, new ProxyIdentity("gateway", gatewayNamespace, gatewayName), loggerFactory, options)
+    {
+    }
+
+    public GatewayAgent(Uri controlPlane, ProxyIdentity identity, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         Proxy = new GatewayProxy(options, loggerFactory);
-        Identity = new ProxyIdentity("gateway", gatewayNamespace, gatewayName);
+        Identity = identity;
         _client = new DistributionClient(controlPlane, Identity, ApplyAsync, loggerFactory.CreateLogger<DistributionClient>());
     }
 

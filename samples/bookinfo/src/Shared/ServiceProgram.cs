@@ -1,26 +1,29 @@
 namespace Weft.Bookinfo;
 
+/// <summary>What <see cref="ServiceProgram"/> needs from a started service.</summary>
+internal interface IRunningService : IAsyncDisposable
+{
+    Uri Uri { get; }
+
+    Task WaitForShutdownAsync(CancellationToken cancellationToken = default);
+}
+
 /// <summary>The shape of every service's <c>Main</c>: parse, start, print the bound address, run until stopped.</summary>
 internal static class ServiceProgram
 {
-    public static async Task<int> RunAsync<TServer>(
+    public static async Task<int> RunAsync<TOptions>(
         string program,
         string usage,
         IReadOnlyList<string> args,
-        Func<IReadOnlyList<string>, Func<string, string?>, (TServer Options, bool ShowHelp)> parse,
-        Func<TServer, Task<(IAsyncDisposable Server, Uri Uri, Func<CancellationToken, Task> WaitForShutdown)>> start)
+        Func<IReadOnlyList<string>, Func<string, string?>, TOptions?> parse,
+        Func<TOptions, Task<IRunningService>> start)
+        where TOptions : class
     {
-        TServer options;
+        TOptions? options;
         try
         {
-            var parsed = parse(args, Environment.GetEnvironmentVariable);
-            if (parsed.ShowHelp)
-            {
-                await Console.Out.WriteLineAsync(usage);
-                return 0;
-            }
-
-            options = parsed.Options;
+            // null means --help.
+            options = parse(args, Environment.GetEnvironmentVariable);
         }
         catch (ArgumentException e)
         {
@@ -29,10 +32,16 @@ internal static class ServiceProgram
             return 2;
         }
 
-        (IAsyncDisposable Server, Uri Uri, Func<CancellationToken, Task> WaitForShutdown) running;
+        if (options is null)
+        {
+            await Console.Out.WriteLineAsync(usage);
+            return 0;
+        }
+
+        IRunningService server;
         try
         {
-            running = await start(options);
+            server = await start(options);
         }
         catch (IOException e)
         {
@@ -41,12 +50,13 @@ internal static class ServiceProgram
             return 1;
         }
 
-        await using (running.Server)
+        await using (server)
         {
             // Parents and tests wait for exactly this first line to learn the port (port 0 included).
-            await Console.Out.WriteLineAsync($"listening on {running.Uri.GetLeftPart(UriPartial.Authority)}");
+            await Console.Out.WriteLineAsync($"listening on {server.Uri.GetLeftPart(UriPartial.Authority)}");
             await Console.Out.FlushAsync();
-            await running.WaitForShutdown(CancellationToken.None);
+            // The host's console lifetime turns SIGTERM and Ctrl+C into a graceful stop.
+            await server.WaitForShutdownAsync();
         }
 
         return 0;
