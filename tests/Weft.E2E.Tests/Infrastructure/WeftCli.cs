@@ -43,6 +43,9 @@ internal static class WeftCli
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>The echo backend built next to weft, for tests that run it as a child process.</summary>
+    public static string EchoDll { get; } = Path.Combine(RepoRoot, "samples", "Echo", "bin", new DirectoryInfo(Path.GetDirectoryName(Dll)!).Parent!.Name, "net10.0", "Weft.Samples.Echo.dll");
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
