@@ -11,6 +11,7 @@ internal static class Program
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(ProxyCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GetCommand.Create());
         root.Subcommands.Add(ApplyCommand.Create(delete: false));
         root.Subcommands.Add(ApplyCommand.Create(delete: true));

@@ -43,13 +43,17 @@ public sealed class RatingsTests
         Assert.Equal("{\"error\":\"please provide numeric product ID\"}", await answer.Content.ReadAsStringAsync(cts.Token));
     }
 
-    [Fact]
-    public async Task Unknown_paths_are_404_with_an_empty_body()
+    [Theory]
+    [InlineData("GET", "/nope")]
+    [InlineData("GET", "/ratings")]
+    [InlineData("PUT", "/ratings/0")]
+    [InlineData("POST", "/health")]
+    public async Task Unknown_paths_and_methods_are_404_with_an_empty_body(string method, string path)
     {
         using var cts = Deadline.Start();
         await using var ratings = await Start();
         using var client = new HttpClient { BaseAddress = ratings.Uri };
-        using var answer = await client.GetAsync("/nope", cts.Token);
+        using var answer = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), cts.Token);
         Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
         Assert.Equal("", await answer.Content.ReadAsStringAsync(cts.Token));
     }

@@ -24,9 +24,23 @@ public sealed record ResourceSnapshot
     public ImmutableArray<WorkloadEntry> WorkloadEntries { get; init; } = [];
     public ImmutableArray<ServiceEntry> ServiceEntries { get; init; } = [];
 
+    /// <summary>
+    /// Builds a snapshot. A namespaced object without a namespace is put in "default", as the
+    /// Kubernetes API server (and Weft's store) would, so a translation of files read directly
+    /// (`weft analyze`, `weft x explain -f`) sees what a running control plane sees.
+    /// </summary>
     public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version = 0)
     {
-        var sorted = objects
+        var list = objects.ToList();
+        foreach (var o in list)
+        {
+            if (o.Metadata.NamespaceProperty is null && ResourceKinds.Find(o.ApiVersion, o.Kind) is { Namespaced: true })
+            {
+                o.Metadata.NamespaceProperty = "default";
+            }
+        }
+
+        var sorted = list
             .OrderBy(o => o.Kind, StringComparer.Ordinal)
             .ThenBy(o => o.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
             .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)

@@ -21,10 +21,13 @@ internal static class ExplainCommand
         var url = new Argument<string>("url") { Description = "The request URL, e.g. http://example.com/api (port 80 unless given)." };
         var headers = new Option<string[]>("--header", "-H") { Description = "A request header as name:value; repeat for several.", AllowMultipleArgumentsPerToken = false };
         var gateway = new Option<string?>("--gateway") { Description = "The Gateway as NAMESPACE/NAME (default: every gateway listening on the URL's port)." };
+        var from = new Option<string?>("--from") { Description = "Explain a mesh call made by a workload of this namespace, through its sidecar (default when no gateway listens on the URL's port: default)." };
         var files = CommonOptions.Files(required: false);
-        files.Description = "Explain against these files instead of the running control plane.";
+        files.Description = "Explain against these files instead of the running control plane (repeat -f for several).";
+        // METHOD and URL follow; one path per -f keeps them from being read as paths.
+        files.AllowMultipleArgumentsPerToken = false;
         var server = CommonOptions.Server();
-        var command = new Command("explain", "Explain how a request would be routed.") { method, url, headers, gateway, files, server };
+        var command = new Command("explain", "Explain how a request would be routed, at a gateway or between workloads.") { method, url, headers, gateway, from, files, server };
         command.SetHandler(async (parse, ct) =>
         {
             if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
@@ -61,8 +64,29 @@ internal static class ExplainCommand
             }
 
             Console.WriteLine($"request   {request.Method} {uri}" + (hostHeader is null ? "" : $" (Host: {hostHeader})"));
+            var gatewayKeys = snapshots.Keys.Where(k => !k.StartsWith(SidecarPrefix, StringComparison.Ordinal)).ToList();
+            var fromNamespace = parse.GetValue(from);
+            if (fromNamespace is null && wanted is null && !gatewayKeys.Any(k => ResolvePort(RouteTable.Compile(snapshots[k]), uri) is not null))
+            {
+                fromNamespace = "default";
+            }
+
+            if (fromNamespace is not null)
+            {
+                // A call between workloads: the caller's sidecar answers, whatever the URL's port.
+                if (!snapshots.TryGetValue(SidecarPrefix + fromNamespace, out var sidecar))
+                {
+                    throw new CliException($"no sidecar configuration for namespace {fromNamespace}");
+                }
+
+                var table = RouteTable.Compile(sidecar);
+                var explanation = table.Explain(table.Ports[0].Port, request);
+                Print($"sidecar of namespace {fromNamespace} (outbound)", table, explanation);
+                return explanation.Result.IsMatch ? 0 : 2;
+            }
+
             var matched = false;
-            var candidates = wanted is not null ? [wanted] : snapshots.Keys.ToList();
+            var candidates = wanted is not null ? [wanted] : gatewayKeys;
             foreach (var key in candidates)
             {
                 var table = RouteTable.Compile(snapshots[key]);
@@ -99,6 +123,8 @@ internal static class ExplainCommand
 
     // The URL may name the Gateway's port (http://example.com/ → 80) or, locally, the bound one
     // (http://localhost:8080/ → 80 + offset); a loopback host picks the Gateway bound on it.
+    private const string SidecarPrefix = "sidecar:";
+
     private static PortModel? ResolvePort(RouteTable table, Uri uri)
     {
         var isLoopback = uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
@@ -116,7 +142,7 @@ internal static class ExplainCommand
     private static void Print(string gateway, RouteTable table, RouteExplanation explanation)
     {
         var r = explanation.Result;
-        Console.WriteLine($"gateway   {gateway}");
+        Console.WriteLine(gateway.StartsWith("sidecar", StringComparison.Ordinal) ? $"proxy     {gateway}" : $"gateway   {gateway}");
         if (r.Port is not null)
         {
             Console.WriteLine($"port      {r.Port.Port} ({r.Port.Ir.Protocol.ToString().ToUpperInvariant()}, bound on {r.Port.Ir.BindAddress}:{r.Port.Ir.BindPort})");
@@ -201,7 +227,7 @@ internal static class ExplainCommand
     private static Dictionary<string, GatewaySnapshotIr> TranslateFiles(string[] paths)
     {
         var decoded = YamlCodec.DecodePaths(ApplyCommand.ExpandFiles(paths));
-        foreach (var d in decoded.Diagnostics)
+        foreach (var d in decoded.Diagnostics.Where(d => d.Severity != Api.Model.DiagnosticSeverity.Info))
         {
             Console.Error.WriteLine(d.ToString());
         }
@@ -209,6 +235,12 @@ internal static class ExplainCommand
         var snapshot = Api.Model.ResourceSnapshot.From(
             decoded.Resources.Select(r => r.Object).Concat(AnalyzeCommand.BuiltInClassIfMissing(decoded.Resources.Select(r => r.Object))));
         var result = Translator.Translate(snapshot, new TranslatorOptions { PortOffset = 8000 });
-        return result.Gateways.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var all = result.Gateways.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var (ns, sidecar) in result.Sidecars)
+        {
+            all[SidecarPrefix + ns] = sidecar;
+        }
+
+        return all;
     }
 }

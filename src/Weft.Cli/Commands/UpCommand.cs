@@ -41,36 +41,17 @@ internal static class UpCommand
                 AdminPort = parse.GetValue(adminPort),
                 FirstGatewayAddress = parse.GetValue(firstAddress)!,
             };
-            ControlPlaneServer server;
-            try
+            var runtime = await LocalRuntime.StartAsync(options, loggers, gateways: !parse.GetValue(noGateways), Console.WriteLine, ct).ConfigureAwait(false);
+            await using (runtime.ConfigureAwait(false))
             {
-                server = await ControlPlaneServer.StartAsync(options, loggers, ct: ct).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                throw new CliException($"cannot start the control plane on {options.BindAddress} ports {options.XdsPort}/{options.AdminPort}: {e.Message} (is another `weft up` running? use --xds-port/--admin-port)");
-            }
-
-            await using (server.ConfigureAwait(false))
-            {
-                Console.WriteLine($"weft {Ir.WeftVersion.Current}: control plane API {server.AdminAddress} (distribution {server.XdsAddress})");
-                var fleet = new GatewayFleet(server, loggers, line => Console.WriteLine(line));
-                await using (fleet.ConfigureAwait(false))
+                Console.WriteLine("watching " + string.Join(", ", paths) + "; press Ctrl-C to stop");
+                try
                 {
-                    if (!parse.GetValue(noGateways))
-                    {
-                        await fleet.StartAsync(ct).ConfigureAwait(false);
-                    }
-
-                    Console.WriteLine("watching " + string.Join(", ", paths) + "; press Ctrl-C to stop");
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        Console.WriteLine("stopping");
-                    }
+                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.WriteLine("stopping");
                 }
             }
 

@@ -77,8 +77,9 @@ public sealed partial class DistributionClient : IAsyncDisposable
             {
                 await StreamOnceAsync(client, () => backoff = InitialBackoff, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Stopping: the cancelled call surfaces as OperationCanceledException or RpcException(Cancelled).
                 return;
             }
             catch (Exception e) when (e is RpcException or IOException or HttpRequestException or OperationCanceledException)

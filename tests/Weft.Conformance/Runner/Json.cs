@@ -10,7 +10,13 @@ internal static partial class Json
     public static string? Str(this JsonNode? node, string name) => node?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?[name]?.ToString();
 
     public static long? Long(this JsonNode? node, string name) =>
-        node?[name] is JsonValue v ? (v.TryGetValue<long>(out var l) ? l : v.TryGetValue<double>(out var d) ? (long)d : long.TryParse(v.ToString(), CultureInfo.InvariantCulture, out var p) ? p : null) : null;
+        node?[name] is JsonValue v ? (v.TryGetValue<long>(out var l) ? l : v.TryGetValue<int>(out var n) ? n : v.TryGetValue<double>(out var d) ? (long)d : long.TryParse(v.ToString(), CultureInfo.InvariantCulture, out var p) ? p : null) : null;
+
+    /// <summary>A JSON number however it was created (parsed, or built from an int in code).</summary>
+    public static long AsLong(this JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<long>(out var l) ? l
+        : node is JsonValue i && i.TryGetValue<int>(out var n) ? n
+        : long.Parse(node?.ToString() ?? "0", CultureInfo.InvariantCulture);
 
     public static bool? Bool(this JsonNode? node, string name) => node?[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
 

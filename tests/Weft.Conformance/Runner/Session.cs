@@ -192,7 +192,9 @@ internal sealed class Session : IAsyncDisposable
         }
 
         var all = await Weft.ApplyAsync(docs, file, ct);
-        if (all.Ok)
+        // Weft answers 200 with no result for a kind it does not read (its warning is not in the
+        // response), so a result count short of the document count also means "find out which".
+        if (all.Ok && all.Results.Count == docs.Count)
         {
             return (docs, []);
         }
@@ -202,13 +204,13 @@ internal sealed class Session : IAsyncDisposable
         foreach (var doc in docs)
         {
             var one = await Weft.ApplyAsync([doc], file, ct);
-            if (one.Ok)
+            if (one.Ok && one.Results.Count > 0)
             {
                 applied.Add(doc);
             }
             else
             {
-                rejected.Add((doc, one.Describe()));
+                rejected.Add((doc, one.Ok ? "ignored: HTTP 200 with no result and no diagnostic (a kind Weft does not read)" : one.Describe()));
             }
         }
 

@@ -86,6 +86,11 @@ internal static class StatusChecks
 
     private static string Brief(JsonObject check)
     {
+        if (check["namespaces"] is JsonArray namespaces)
+        {
+            return string.Join(", ", namespaces);
+        }
+
         var target = check["gateway"] ?? check;
         return $"{target.Str("namespace")}/{target.Str("name")}";
     }

@@ -129,7 +129,7 @@ internal static class Traffic
     {
         var req = c["request"]!;
         var exp = c["expected"]!;
-        var codes = exp.Arr("statusCodes").Select(s => (int)(s?.GetValue<long>() ?? 0)).ToList();
+        var codes = exp.Arr("statusCodes").Select(s => (int)s.AsLong()).ToList();
         if (codes.Count == 0)
         {
             codes = [200];
@@ -348,7 +348,7 @@ internal static class Traffic
     {
         var exp = c["expected"]!;
         var needed = (int)(exp.Long("requiredConsecutiveNon200Responses") ?? 5);
-        var resets = exp.Arr("timeoutStatusCodesDoNotCount").Select(s => (int)s!.GetValue<long>()).ToHashSet();
+        var resets = exp.Arr("timeoutStatusCodesDoNotCount").Select(s => (int)s.AsLong()).ToHashSet();
         var target = await TargetAsync(run, c);
         var window = Window(run);
         var clock = Stopwatch.StartNew();
@@ -609,7 +609,7 @@ internal static class Traffic
                     var send = exchange["send"]!;
                     var (bytes, kind) = send["text"] is { } text
                         ? (Encoding.UTF8.GetBytes(text.ToString()), WebSocketMessageType.Text)
-                        : ([.. send.Arr("binary").Select(b => (byte)b!.GetValue<long>())], WebSocketMessageType.Binary);
+                        : ([.. send.Arr("binary").Select(b => (byte)b.AsLong())], WebSocketMessageType.Binary);
                     await ws.SendAsync(bytes, kind, true, cts.Token);
                     var buffer = new byte[64 * 1024];
                     var received = await ws.ReceiveAsync(buffer, cts.Token);

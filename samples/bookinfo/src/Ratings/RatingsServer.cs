@@ -36,16 +36,16 @@ public sealed class RatingsServer : IRunningService
             _ => { },
             app =>
             {
-                app.MapGet("/health", ratings.HealthAsync);
+                // Node's httpdispatcher answers everything it has no handler for 404 with an empty body: other
+                // paths and other methods alike (so no 405 here).
+                app.Map("/health", context => HttpMethods.IsGet(context.Request.Method) ? ratings.HealthAsync(context) : NotFound(context));
                 // Upstream matches /^\/ratings\/[0-9]*/, i.e. any path under /ratings/.
-                app.MapGet("/ratings/{**rest}", ratings.GetAsync);
-                app.MapPost("/ratings/{**rest}", ratings.PostAsync);
-                // Node's httpdispatcher answers everything else (other paths and other methods) 404, empty.
-                app.MapFallback(context =>
-                {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                });
+                app.Map("/ratings/{**rest}", context =>
+                    !context.Request.Path.StartsWithSegments("/ratings", out var rest) || !rest.HasValue ? NotFound(context)
+                    : HttpMethods.IsGet(context.Request.Method) ? ratings.GetAsync(context)
+                    : HttpMethods.IsPost(context.Request.Method) ? ratings.PostAsync(context)
+                    : NotFound(context));
+                app.MapFallback(NotFound);
             },
             cancellationToken);
         return new RatingsServer(host);
@@ -54,6 +54,12 @@ public sealed class RatingsServer : IRunningService
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
 }
 
 internal sealed class RatingsHandler(RatingsOptions options)

@@ -155,7 +155,7 @@ public sealed partial class FileSource : IAsyncDisposable
         {
             foreach (var d in missing)
             {
-                LogDiagnostic(d.ToString());
+                Log(d);
             }
 
             Reloaded?.Invoke(diagnostics);
@@ -189,7 +189,7 @@ public sealed partial class FileSource : IAsyncDisposable
         _files[file] = new FileState(info.Length, info.LastWriteTimeUtc, serving, result.Diagnostics);
         foreach (var d in result.Diagnostics)
         {
-            LogDiagnostic(d.ToString());
+            Log(d);
         }
 
         if (result.HasErrors && previous is not null)
@@ -219,8 +219,16 @@ public sealed partial class FileSource : IAsyncDisposable
 
     private sealed record FileState(long Length, DateTime WriteTime, IReadOnlyList<DecodedResource> Serving, IReadOnlyList<Diagnostic> Diagnostics);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Diagnostic}")]
-    private partial void LogDiagnostic(string diagnostic);
+    // Errors and warnings are for the user; infos (a Deployment skipped in local mode) only when asked.
+    private void Log(Diagnostic d) => LogDiagnostic(d.Severity switch
+    {
+        DiagnosticSeverity.Error => LogLevel.Error,
+        DiagnosticSeverity.Warning => LogLevel.Warning,
+        _ => LogLevel.Information,
+    }, d.ToString());
+
+    [LoggerMessage(Message = "{Diagnostic}")]
+    private partial void LogDiagnostic(LogLevel level, string diagnostic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{File} has errors; its last good version keeps serving")]
     private partial void LogKeepingLastGood(string file);
