@@ -102,15 +102,16 @@ public sealed class RatingsTests
         using var client = new HttpClient { BaseAddress = ratings.Uri };
 
         var pending = client.GetStringAsync("/ratings/0", cts.Token);
-        // Held until the clock passes the 7 s delay.
-        await Task.Delay(200, cts.Token);
-        Assert.False(pending.IsCompleted);
-        while (!pending.IsCompleted)
+        // Held on the 7 s delay: wait for its timer, then move the clock just short of and past it.
+        while (time.PendingTimers == 0)
         {
-            time.Advance(TimeSpan.FromSeconds(7));
-            await Task.WhenAny(pending, Task.Delay(50, cts.Token));
+            cts.Token.ThrowIfCancellationRequested();
+            await Task.Delay(10, cts.Token);
         }
 
+        time.Advance(TimeSpan.FromSeconds(6.9));
+        Assert.False(pending.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal("{\"id\":0,\"ratings\":{\"Reviewer1\":5,\"Reviewer2\":4}}", await pending);
     }
 

@@ -100,9 +100,11 @@ internal sealed class RefusedPort : IDisposable
     public void Dispose() => _socket.Dispose();
 }
 
-/// <summary>A clock the test moves by hand.</summary>
+/// <summary>A clock the test moves by hand; its timers (Task.Delay with this provider) fire when it passes them.</summary>
 internal sealed class ManualTimeProvider : TimeProvider
 {
+    private readonly Lock _lock = new();
+    private readonly List<ManualTimer> _timers = [];
     private long _ticks;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
@@ -111,7 +113,78 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(GetTimestamp());
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Timers waiting to fire.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count(t => t.Due is not null);
+            }
+        }
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        Interlocked.Add(ref _ticks, by.Ticks);
+        List<ManualTimer> due;
+        lock (_lock)
+        {
+            due = _timers.Where(t => t.Due is { } at && at <= _ticks).ToList();
+            foreach (var timer in due)
+            {
+                timer.Due = null;
+            }
+        }
+
+        foreach (var timer in due)
+        {
+            timer.Fire();
+        }
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
+    {
+        public long? Due { get; set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (clock._lock)
+            {
+                Due = dueTime == Timeout.InfiniteTimeSpan ? null : clock._ticks + dueTime.Ticks;
+                if (!clock._timers.Contains(this))
+                {
+                    clock._timers.Add(this);
+                }
+            }
+
+            return true;
+        }
+
+        public void Fire() => callback(state);
+
+        public void Dispose()
+        {
+            lock (clock._lock)
+            {
+                clock._timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }
 
 internal static class Repository

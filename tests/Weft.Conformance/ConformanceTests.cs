@@ -22,6 +22,8 @@ namespace Weft.Conformance;
 [Trait("Category", "Conformance")]
 public sealed class ConformanceTests(ConformanceFixture fixture, ITestOutputHelper output)
 {
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
     public static TheoryData<string> Tests => new(SuiteData.Instance.ReportedTests.Select(t => t.ShortName));
 
     [SkippableTheory]
@@ -93,8 +95,8 @@ public sealed class ConformanceTests(ConformanceFixture fixture, ITestOutputHelp
 
         var local = Path.Combine(AppContext.BaseDirectory, "conformance-report");
         Directory.CreateDirectory(local);
-        File.WriteAllText(Path.Combine(local, "report.yaml"), report, Encoding.UTF8);
-        File.WriteAllText(Path.Combine(local, "results.md"), markdown, Encoding.UTF8);
+        File.WriteAllText(Path.Combine(local, "report.yaml"), report, Utf8NoBom);
+        File.WriteAllText(Path.Combine(local, "results.md"), markdown, Utf8NoBom);
         output.WriteLine($"this run's report: {local}");
 
         if (Environment.GetEnvironmentVariable("WEFT_CONFORMANCE_WRITE_REPORT") == "1")
@@ -102,8 +104,8 @@ public sealed class ConformanceTests(ConformanceFixture fixture, ITestOutputHelp
             Assert.True(fixture.Complete, string.Create(CultureInfo.InvariantCulture,
                 $"WEFT_CONFORMANCE_WRITE_REPORT=1 needs a complete run: {results.Count} of {SuiteData.Instance.ReportedTests.Count()} tests ran (no --filter)"));
             Directory.CreateDirectory(SuitePaths.DocsFolder);
-            File.WriteAllText(SuitePaths.ReportFile, report, Encoding.UTF8);
-            File.WriteAllText(SuitePaths.ResultsFile, markdown, Encoding.UTF8);
+            File.WriteAllText(SuitePaths.ReportFile, report, Utf8NoBom);
+            File.WriteAllText(SuitePaths.ResultsFile, markdown, Utf8NoBom);
             output.WriteLine($"wrote {SuitePaths.ReportFile} and {SuitePaths.ResultsFile}");
         }
     }
