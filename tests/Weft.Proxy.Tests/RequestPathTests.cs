@@ -133,7 +133,7 @@ public sealed class RequestPathTests(Upstreams upstreams) : IClassFixture<Upstre
         var echo = System.Text.Json.JsonSerializer.Deserialize<Echo>(await response.Content.ReadAsStringAsync(), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
 
         Assert.Equal("set", echo.Headers["x-set"]);
-        Assert.Equal("first, added", echo.Headers["x-add"]);
+        Assert.Equal("first,added", echo.Headers["x-add"]);
         Assert.False(echo.Headers.ContainsKey("x-remove"));
         Assert.Equal("overridden", response.Header("x-upstream"));
         Assert.Equal("r", response.Header("x-response-add"));

@@ -58,6 +58,11 @@ internal static class ApplyCommand
                 {
                     Console.WriteLine($"{r!["resource"]} {r["outcome"]}");
                 }
+
+                foreach (var note in body["notes"]?.AsArray() ?? [])
+                {
+                    await Console.Error.WriteLineAsync(note!.GetValue<string>()).ConfigureAwait(false);
+                }
             }
 
             return failed ? 1 : 0;

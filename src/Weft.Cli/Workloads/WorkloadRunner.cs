@@ -28,6 +28,7 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     private GatewayAgent? _sidecar;
     private Process? _process;
     private bool _registered;
+    private volatile bool _stopping;
 
     public WorkloadRunner(WorkloadSpec spec, AdminClient api, Uri distribution, ILoggerFactory loggers, Action<string> output)
     {
@@ -92,6 +93,21 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
 
         await WaitUntilListeningAsync(ct).ConfigureAwait(false);
         await RegisterAsync(ct).ConfigureAwait(false);
+
+        // A process that dies leaves the mesh, as a pod that fails its readiness probe does.
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) =>
+        {
+            if (!_stopping)
+            {
+                _output($"[{_spec.Name}] exited with code {_process.ExitCode}; removed from the mesh");
+                _ = DeregisterAsync();
+            }
+        };
+        if (_process.HasExited && !_stopping)
+        {
+            await DeregisterAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>What a pod would be told: its identity, its address and port, and the mesh's outbound proxy.</summary>
@@ -181,21 +197,31 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    private async Task DeregisterAsync()
+    {
+        if (!_registered)
+        {
+            return;
+        }
+
+        _registered = false;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _api.PostYamlAsync("api/v1/delete", WorkloadEntryYaml(), $"weft run {_spec.Name}", cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CliException or OperationCanceledException or HttpRequestException or ObjectDisposedException)
+        {
+            // The control plane is gone; nothing to deregister from.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (_registered)
-        {
-            // The endpoint goes first, so no request is routed to a process that is stopping.
-            try
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _api.PostYamlAsync("api/v1/delete", WorkloadEntryYaml(), $"weft run {_spec.Name}", cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is CliException or OperationCanceledException or HttpRequestException)
-            {
-                // The control plane is gone; nothing to deregister from.
-            }
-        }
+        _stopping = true;
+
+        // The endpoint goes first, so no request is routed to a process that is stopping.
+        await DeregisterAsync().ConfigureAwait(false);
 
         if (_process is not null)
         {

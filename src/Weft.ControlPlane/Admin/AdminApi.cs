@@ -128,8 +128,15 @@ public static class AdminApi
             }
         }
 
+        // Documents Weft does not read (a Deployment) or only warns about are named, never dropped silently.
+        var notes = new JsonArray();
+        foreach (var d in decoded.Diagnostics)
+        {
+            notes.Add(d.ToString());
+        }
+
         await WaitTranslated(server, http.RequestAborted);
-        return Results.Json(new JsonObject { ["results"] = results });
+        return Results.Json(new JsonObject { ["results"] = results, ["notes"] = notes });
     }
 
     // The translator can only say what the config means; whether the proxy could serve it (a port

@@ -111,6 +111,8 @@ internal sealed class WeftProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public string Stdout
     {
         get
