@@ -122,6 +122,7 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://{address}:{_spec.Port}",
             ["POD_IP"] = address,
             ["POD_NAME"] = _spec.Name,
+            ["HOSTNAME"] = _spec.Name,
             ["POD_NAMESPACE"] = _spec.Namespace,
             ["HTTP_PROXY"] = proxy,
             ["http_proxy"] = proxy,
