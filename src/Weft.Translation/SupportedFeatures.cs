@@ -20,5 +20,15 @@ internal static class SupportedFeatures
         "HTTPRouteResponseHeaderModification",
         "HTTPRouteSchemeRedirect",
         "ReferenceGrant",
+        "GatewayHTTPListenerIsolation",
+        "GatewayPort8080",
+        "HTTPRouteParentRefPort",
+        "HTTPRouteDestinationPortMatching",
+        "HTTPRouteNamedRouteRule",
+        "HTTPRouteBackendRequestHeaderModification",
+        "HTTPRouteBackendProtocolH2C",
+        "HTTPRouteBackendProtocolWebSocket",
+        "HTTPRouteRequestTimeout",
+        "HTTPRouteBackendTimeout",
     }.Order(StringComparer.Ordinal).ToArray();
 }
