@@ -17,10 +17,9 @@ namespace Weft.Proxy;
 /// </summary>
 internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker invoker, ILogger logger)
 {
-    public Task HandleAsync(HttpContext context, PortServer server)
+    /// <param name="serving">What the accepting socket serves now (<see cref="PortServer.Current"/>), read once per request.</param>
+    public Task HandleAsync(HttpContext context, ServingPort serving)
     {
-        var serving = server.Current;
-
         // The scheme is the port's, not whatever an HTTP/2 client put in :scheme.
         context.Request.Scheme = serving.Port.Ir.Protocol == Weft.Ir.ListenerProtocol.Https ? "https" : "http";
         var lookup = serving.Model.Table.Lookup(serving.Port, new HttpContextRouteRequest(context.Request));

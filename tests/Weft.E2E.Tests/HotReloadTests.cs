@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+using Xunit.Abstractions;
 using Weft.E2E.Tests.Infrastructure;
 
 namespace Weft.E2E.Tests;
 
 [Collection("e2e")]
-public sealed class HotReloadTests
+public sealed class HotReloadTests(ITestOutputHelper output)
 {
     private static string Route(string backend) => $"""
         apiVersion: gateway.networking.k8s.io/v1
@@ -100,6 +101,7 @@ public sealed class HotReloadTests
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
+        output.WriteLine($"file write → first response from the new backend: {switchTime.TotalMilliseconds:0} ms; {Volatile.Read(ref total)} requests, {failures.Count} failed");
         Assert.Empty(failures);
         Assert.True(switchTime < TimeSpan.FromSeconds(1), $"switch took {switchTime.TotalMilliseconds:0} ms");
         Assert.Equal("green", (await client.GetAsync("web.test", "/")).Service);

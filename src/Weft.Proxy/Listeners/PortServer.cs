@@ -92,7 +92,7 @@ internal sealed class PortServer
 
         var app = builder.Build();
         server = new PortServer(key, protocol, initial, app);
-        app.Run(context => handler.HandleAsync(context, server));
+        app.Run(context => handler.HandleAsync(context, server.Current));
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
