@@ -4,7 +4,17 @@ namespace Weft.Benchmarks;
 
 internal static class Program
 {
-    // dotnet run -c Release --project bench/Weft.Benchmarks -- --filter '*'          (everything, ~10 min)
+    // dotnet run -c Release --project bench/Weft.Benchmarks -- --filter '*'                (BenchmarkDotNet, everything)
     // dotnet run -c Release --project bench/Weft.Benchmarks -- --filter '*Lookup*' --job short
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // dotnet run -c Release --project bench/Weft.Benchmarks -- breakdown 1000 5000 10000   (config-change stages, seconds)
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "breakdown")
+        {
+            Breakdown.Run(args.Length > 1 ? args.Skip(1).Select(int.Parse) : [1_000, 5_000, 10_000]);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

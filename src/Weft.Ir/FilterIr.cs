@@ -9,6 +9,7 @@ namespace Weft.Ir;
 [JsonDerivedType(typeof(ResponseHeaderModifierIr), "ResponseHeaderModifier")]
 [JsonDerivedType(typeof(RequestRedirectIr), "RequestRedirect")]
 [JsonDerivedType(typeof(UrlRewriteIr), "URLRewrite")]
+[JsonDerivedType(typeof(RequestMirrorIr), "RequestMirror")]
 public abstract record FilterIr;
 
 public sealed record HeaderValueIr(string Name, string Value);
@@ -49,4 +50,16 @@ public sealed record UrlRewriteIr : FilterIr
 {
     public string? Hostname { get; init; }
     public PathModifierIr? Path { get; init; }
+}
+
+/// <summary>
+/// A copy of the request sent to another cluster, fire and forget: its response is discarded and it
+/// never delays or fails the request itself. Sent for <see cref="Numerator"/> of every
+/// <see cref="Denominator"/> requests (both 1 = every request).
+/// </summary>
+public sealed record RequestMirrorIr : FilterIr
+{
+    public required string Cluster { get; init; }
+    public int Numerator { get; init; } = 1;
+    public int Denominator { get; init; } = 1;
 }

@@ -74,6 +74,19 @@ internal static class IrValidator
             }
         }
 
+        foreach (var mirror in route.Filters.OfType<RequestMirrorIr>())
+        {
+            if (!clusters.Contains(mirror.Cluster))
+            {
+                errors.Add($"{where}: mirror cluster {mirror.Cluster} is not defined");
+            }
+
+            if (mirror.Denominator < 1 || mirror.Numerator < 0 || mirror.Numerator > mirror.Denominator)
+            {
+                errors.Add($"{where}: mirror fraction {mirror.Numerator}/{mirror.Denominator} is not between 0 and 1");
+            }
+        }
+
         foreach (var backend in route.Backends)
         {
             if (backend.Cluster is not null && !clusters.Contains(backend.Cluster))

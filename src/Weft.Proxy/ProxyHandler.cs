@@ -40,6 +40,11 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
             return Task.CompletedTask;
         }
 
+        if (action.Mirrors.Length != 0)
+        {
+            RequestMirror.SendAll(action.Mirrors, context, invoker, logger);
+        }
+
         var pick = route.Backends.Pick(Random.Shared);
         if (pick < 0)
         {
@@ -60,13 +65,32 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
         }
 
         HeaderModifier.ApplyAll(backend.RequestModifiers, context.Request.Headers);
-        return ForwardAsync(context, route, cluster, backend, destination);
+        return ForwardAsync(context, route, backend, destination, action.Timeouts);
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteModel route, ClusterModel cluster, BackendAction backend, string destination)
+    private async Task ForwardAsync(HttpContext context, RouteModel route, BackendAction backend, string destination, RouteTimeouts? timeouts)
     {
-        var error = await forwarder.SendAsync(context, destination, invoker, cluster.RequestConfig, backend.Transformer, context.RequestAborted)
-            .ConfigureAwait(false);
+        // No token without a deadline: the forwarder already links its per-request token to
+        // context.RequestAborted, and passing that token again would register a second, redundant
+        // callback on every request.
+        var deadline = timeouts is null ? null : RequestDeadline.Start(context, timeouts);
+        ForwarderError error;
+        var timedOut = false;
+        try
+        {
+            error = await (deadline is null
+                ? forwarder.SendAsync(context, destination, invoker, backend.RequestConfig, backend.Transformer)
+                : forwarder.SendAsync(context, destination, invoker, backend.RequestConfig, backend.Transformer, deadline.Token))
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            if (deadline is not null)
+            {
+                timedOut = RequestDeadline.End(deadline);
+            }
+        }
+
         if (error == ForwarderError.None)
         {
             return;
@@ -77,8 +101,14 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
         if (!context.Response.HasStarted)
         {
             // YARP answers 502 for every request failure; a refused or timed-out connect is "no
-            // healthy upstream" to the client, as Envoy reports it.
-            if (error == ForwarderError.Request && IsConnectFailure(exception))
+            // healthy upstream" to the client, as Envoy reports it. The route's deadline firing
+            // reaches YARP as a cancellation (502 too): to the client it is a gateway timeout.
+            if (timedOut && !context.RequestAborted.IsCancellationRequested)
+            {
+                flag = ResponseFlags.UpstreamTimeout;
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            }
+            else if (error == ForwarderError.Request && IsConnectFailure(exception))
             {
                 flag = ResponseFlags.UpstreamConnectFailure;
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -8,7 +8,12 @@ using Weft.Ir;
 namespace Weft.Translation;
 
 /// <summary>What a valid backendRef points at; becomes one <see cref="ClusterIr"/>.</summary>
-internal sealed record BackendTarget(string ClusterName, bool IsServiceEntry, string Namespace, string Name, int Port);
+/// <summary>
+/// A cluster to build. <paramref name="SubsetLabels"/> narrows a Service's endpoints to those
+/// whose labels match (an Istio DestinationRule subset); only WorkloadEntries carry labels, so
+/// EndpointSlice endpoints are left out of a subset.
+/// </summary>
+internal sealed record BackendTarget(string ClusterName, bool IsServiceEntry, string Namespace, string Name, int Port, Dictionary<string, string>? SubsetLabels = null);
 
 /// <summary>The outcome of resolving one backendRef.</summary>
 internal sealed record ResolvedBackend(BackendTarget? Target, string? FailureReason, string? FailureMessage);
@@ -91,7 +96,7 @@ internal static class BackendResolver
         var endpoints = new SortedSet<(string Address, int Port)>(EndpointOrder);
 
         // EndpointSlices of the Service: the slice port named like the Service port.
-        foreach (var slice in context.Snapshot.EndpointSlices)
+        foreach (var slice in target.SubsetLabels is null ? context.Snapshot.EndpointSlices : [])
         {
             if (slice.Metadata.NamespaceProperty != target.Namespace
                 || slice.Metadata.Labels is null
@@ -126,7 +131,8 @@ internal static class BackendResolver
         {
             if (we.Metadata.NamespaceProperty != target.Namespace
                 || string.IsNullOrEmpty(we.Spec.Address)
-                || !LabelSelectors.SelectsAll(svc.Spec.Selector, we.Spec.Labels))
+                || !LabelSelectors.SelectsAll(svc.Spec.Selector, we.Spec.Labels)
+                || (target.SubsetLabels is not null && !LabelSelectors.SelectsAll(target.SubsetLabels, we.Spec.Labels)))
             {
                 continue;
             }

@@ -6,13 +6,17 @@ namespace Weft.Translation;
 
 /// <summary>
 /// Maps HTTPRoute filters to IR filters. Supported: RequestHeaderModifier, ResponseHeaderModifier,
-/// RequestRedirect, URLRewrite (route level) and the two header modifiers (backend level).
-/// Anything else (RequestMirror, CORS, ExtensionRef, unknown types) makes the rule invalid: the
+/// RequestRedirect, URLRewrite, RequestMirror (route level) and the two header modifiers (backend level).
+/// Anything else (CORS, ExtensionRef, unknown types) makes the rule invalid: the
 /// spec forbids skipping a filter, so the rule's requests get 500 and the route reports it.
 /// </summary>
 internal static class FilterTranslator
 {
-    public static ImmutableArray<FilterIr> Compile(List<HttpRouteFilter>? filters, string field, List<string> errors)
+    /// <param name="mirror">
+    /// Resolves a RequestMirror's backendRef (it needs the translation context); null where mirrors
+    /// are not supported. It returns null when the reference does not resolve: the mirror is dropped.
+    /// </param>
+    public static ImmutableArray<FilterIr> Compile(List<HttpRouteFilter>? filters, string field, List<string> errors, Func<HttpRequestMirrorFilter, RequestMirrorIr?>? mirror = null)
     {
         if (filters is null)
         {
@@ -25,7 +29,8 @@ internal static class FilterTranslator
         {
             var f = filters[i];
             var where = $"{field}[{i}]";
-            if (!seen.Add(f.Type))
+            // RequestMirror may repeat (HTTPRouteRequestMultipleMirrors); every other type may not.
+            if (!seen.Add(f.Type) && !(f.Type == "RequestMirror" && mirror is not null))
             {
                 errors.Add($"{where}: filter {f.Type} appears more than once");
                 continue;
@@ -37,6 +42,7 @@ internal static class FilterTranslator
                 "ResponseHeaderModifier" => f.ResponseHeaderModifier is { } m ? new ResponseHeaderModifierIr(HeaderModifier(m)) : Missing(where, "responseHeaderModifier", errors),
                 "RequestRedirect" => f.RequestRedirect is { } r ? Redirect(r, where, errors) : Missing(where, "requestRedirect", errors),
                 "URLRewrite" => f.UrlRewrite is { } u ? new UrlRewriteIr { Hostname = u.Hostname, Path = PathModifier(u.Path, where, errors) } : Missing(where, "urlRewrite", errors),
+                "RequestMirror" when mirror is not null => f.RequestMirror is { } m ? mirror(m) : Missing(where, "requestMirror", errors),
                 _ => Unsupported(where, f.Type, errors),
             };
             if (ir is not null)

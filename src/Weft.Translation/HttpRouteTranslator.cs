@@ -85,12 +85,30 @@ internal static class HttpRouteTranslator
 
             var matches = CompileMatches(rule, errors);
             var matchesInvalid = errors.Count > 0;
-            var filters = FilterTranslator.Compile(rule.Filters, $"filters", errors);
+            var targets = ImmutableArray.CreateBuilder<BackendTarget>();
+            var mirrorIndex = 0;
+            var filters = FilterTranslator.Compile(rule.Filters, $"filters", errors, mirror =>
+            {
+                var result = Mirror(context, ns, mirror, out var target, out var failure);
+                if (target is not null)
+                {
+                    targets.Add(target);
+                }
+                else
+                {
+                    // An unresolved mirror is dropped; the rule keeps serving (a mirror never decides
+                    // the fate of the request), and ResolvedRefs reports the reference.
+                    unresolvedReason ??= failure!.FailureReason;
+                    unresolved.Add($"spec.rules[{i}] RequestMirror {mirrorIndex}: {failure!.FailureMessage}");
+                }
+
+                mirrorIndex++;
+                return result;
+            });
             CheckFilterCombination(rule, matches, errors);
             var timeouts = CompileTimeouts(rule.Timeouts, errors);
 
             var backends = ImmutableArray.CreateBuilder<BackendIr>();
-            var targets = ImmutableArray.CreateBuilder<BackendTarget>();
             var refs = rule.BackendRefs ?? [];
             for (var b = 0; b < refs.Count; b++)
             {
@@ -149,6 +167,27 @@ internal static class HttpRouteTranslator
             UnresolvedReason = unresolvedReason,
             UnresolvedMessages = unresolved,
         };
+    }
+
+    /// <summary>A RequestMirror's backendRef, resolved like any backendRef (kinds, ReferenceGrants, ports); percent or fraction as a ratio.</summary>
+    private static RequestMirrorIr? Mirror(TranslationContext context, string routeNamespace, HttpRequestMirrorFilter mirror, out BackendTarget? target, out ResolvedBackend? failure)
+    {
+        var r = mirror.BackendRef;
+        var resolved = BackendResolver.Resolve(context, routeNamespace, r.Group ?? "", r.Kind ?? "Service", r.Name, r.Namespace, r.Port);
+        target = resolved.Target;
+        failure = target is null ? resolved : null;
+        if (target is null)
+        {
+            return null;
+        }
+
+        var (numerator, denominator) = (mirror.Percent, mirror.Fraction) switch
+        {
+            ({ } percent, _) => (percent, 100),
+            (_, { } fraction) => (fraction.Numerator, fraction.Denominator ?? 100),
+            _ => (1, 1),
+        };
+        return new RequestMirrorIr { Cluster = target.ClusterName, Numerator = numerator, Denominator = denominator };
     }
 
     private static List<MatchIr> CompileMatches(HttpRouteRule rule, List<string> errors)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using k8s.Models;
 using Weft.Api.GatewayApi;
+using Weft.Api.Model;
 using Weft.Ir;
 
 namespace Weft.Translation;
@@ -73,6 +74,16 @@ internal static class MeshTranslator
             }
         }
 
+        var istio = VirtualServiceTranslator.Translate(context);
+        foreach (var (service, vs) in istio)
+        {
+            if (attached.ContainsKey(service))
+            {
+                context.Diagnostics.Add(DiagnosticCodes.RoutesOverlap, vs.VirtualService, "spec.hosts",
+                    $"Service {service} also has mesh HTTPRoutes; the VirtualService's routes are used");
+            }
+        }
+
         var namespaces = new SortedSet<string>(StringComparer.Ordinal);
         namespaces.UnionWith(context.Snapshot.Namespaces.Select(n => n.Metadata.Name));
         namespaces.UnionWith(context.Snapshot.Services.Select(s => s.Metadata.NamespaceProperty ?? "default"));
@@ -82,7 +93,7 @@ internal static class MeshTranslator
         var result = ImmutableSortedDictionary.CreateBuilder<string, GatewaySnapshotIr>(StringComparer.Ordinal);
         foreach (var ns in namespaces)
         {
-            result[ns] = BuildSidecar(context, ns, attached);
+            result[ns] = BuildSidecar(context, ns, attached, istio);
         }
 
         return result.ToImmutable();
@@ -90,7 +101,8 @@ internal static class MeshTranslator
 
     public static bool IsServiceParent(ParentReference pr) => (pr.Group ?? GatewayApiGroup.Name).Length == 0 && pr.Kind == "Service";
 
-    private static GatewaySnapshotIr BuildSidecar(TranslationContext context, string callerNamespace, Dictionary<string, List<(HttpRouteState Route, string? ForNamespace)>> attached)
+    private static GatewaySnapshotIr BuildSidecar(TranslationContext context, string callerNamespace,
+        Dictionary<string, List<(HttpRouteState Route, string? ForNamespace)>> attached, Dictionary<string, IstioServiceRoutes> istio)
     {
         var targets = new List<BackendTarget>();
         var hosts = new List<VirtualHostIr>();
@@ -98,7 +110,17 @@ internal static class MeshTranslator
         {
             var ns = service.Metadata.NamespaceProperty ?? "default";
             var name = service.Metadata.Name;
-            var routes = RoutesFor(attached, TranslationContext.Id(ns, name), callerNamespace, targets);
+            ImmutableArray<RouteIr> routes;
+            if (istio.TryGetValue(TranslationContext.Id(ns, name), out var vs))
+            {
+                targets.AddRange(vs.Targets);
+                routes = vs.Routes;
+            }
+            else
+            {
+                routes = RoutesFor(attached, TranslationContext.Id(ns, name), callerNamespace, targets);
+            }
+
             if (routes.IsEmpty)
             {
                 if (DefaultRoute(service, ns, name, targets) is not { } fallback)

@@ -224,6 +224,48 @@ public class RoundTripTests
               exportTo: ["."]
             """
         },
+        {
+            "VirtualService", """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata:
+              name: reviews
+              namespace: apps
+            spec:
+              hosts: [reviews]
+              http:
+              - name: jason
+                match:
+                - headers:
+                    end-user: {exact: jason}
+                  uri: {prefix: /reviews}
+                route:
+                - destination: {host: reviews, subset: v2, port: {number: 9080}}
+                  weight: 100
+                timeout: 2.5s
+                retries: {attempts: 3, perTryTimeout: 2s}
+              - route:
+                - destination: {host: reviews, subset: v1}
+            """
+        },
+        {
+            "DestinationRule", """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: reviews
+              namespace: apps
+            spec:
+              host: reviews
+              trafficPolicy:
+                tls: {mode: ISTIO_MUTUAL}
+              subsets:
+              - name: v1
+                labels: {version: v1}
+              - name: v2
+                labels: {version: v2}
+            """
+        },
     };
 
     [Fact]

@@ -124,6 +124,37 @@ public sealed partial class BookinfoTests
         Assert.Contains("backend   default/reviews-v2:9080", explain.Stdout);
     }
 
+    /// <summary>Istio's own Bookinfo routing files, read in place from ../shared, work unchanged.</summary>
+    [Fact]
+    public async Task Istio_virtual_services_and_destination_rules_steer_reviews()
+    {
+        var networking = Path.Combine(WeftCli.RepoRoot, "..", "shared", "istio-samples", "bookinfo", "networking");
+        await using var demo = await LocalDemo.StartAsync();
+        var applied = await demo.CliAsync("apply", "-f", Path.Combine(networking, "destination-rule-all.yaml"), "-f", Path.Combine(networking, "virtual-service-all-v1.yaml"));
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Contains("virtualservice.networking.istio.io/reviews -n default created", applied.Stdout);
+
+        using var anonymous = Client(demo.Gateway);
+        await Eventually.UntilAsync(async () => ReviewsVersion(await anonymous.GetStringAsync("productpage")), v => v == "v1", TimeSpan.FromSeconds(5), "reviews v1");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("v1", ReviewsVersion(await anonymous.GetStringAsync("productpage")));
+        }
+
+        applied = await demo.CliAsync("apply", "-f", Path.Combine(networking, "virtual-service-reviews-test-v2.yaml"));
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        using var jason = Client(demo.Gateway);
+        using (var login = await jason.PostAsync("login", new FormUrlEncodedContent([new("username", "jason"), new("passwd", "password")])))
+        {
+            Assert.True(login.IsSuccessStatusCode);
+        }
+
+        await Eventually.UntilAsync(async () => ReviewsVersion(await jason.GetStringAsync("productpage")), v => v == "v2", TimeSpan.FromSeconds(5), "jason to see v2");
+        Assert.Equal("v1", ReviewsVersion(await anonymous.GetStringAsync("productpage")));
+        var explain = await demo.CliAsync("x", "explain", "GET", "http://reviews:9080/reviews/0", "-H", "end-user:jason");
+        Assert.Contains("backend   default/reviews:9080/v2", explain.Stdout);
+    }
+
     [Fact]
     public async Task Stopped_services_show_upstream_messages_not_an_error_page()
     {

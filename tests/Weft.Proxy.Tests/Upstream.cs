@@ -27,7 +27,8 @@ internal sealed class Upstream : IAsyncDisposable
     public int Port { get; }
 
     /// <param name="beforeResponse">Runs before the echo is written, e.g. to signal arrival and hold the response.</param>
-    public static async Task<Upstream> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http1, Func<Task>? beforeResponse = null)
+    /// <param name="observe">Sees every request it answers (as the echo describes it), e.g. to record mirrored copies.</param>
+    public static async Task<Upstream> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http1, Func<Task>? beforeResponse = null, Action<Echo>? observe = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
@@ -52,6 +53,7 @@ internal sealed class Upstream : IAsyncDisposable
                 Protocol = request.Protocol,
                 Headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
             };
+            observe?.Invoke(body);
             context.Response.ContentType = "application/json";
             context.Response.Headers["x-upstream"] = name;
             await context.Response.WriteAsync(JsonSerializer.Serialize(body));

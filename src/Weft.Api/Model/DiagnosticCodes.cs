@@ -25,10 +25,13 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode FieldIgnored = new("WEFT0101", DiagnosticSeverity.Warning, "a field is valid but Weft does not apply it (it has no effect)", "remove the field, or do not rely on it");
     public static readonly DiagnosticCode UnsupportedParentKind = new("WEFT0102", DiagnosticSeverity.Warning, "a route's parentRef names a kind no Weft translator serves; no status is written for it", "attach the route to a Gateway (or a Service, for mesh routes)");
 
+    public static readonly DiagnosticCode IstioReferenceNotFound = new("WEFT0103", DiagnosticSeverity.Error, "a VirtualService names a host or subset that no Service or DestinationRule defines; its calls get 500", "create the Service / DestinationRule subset, or fix the host or subset name");
+    public static readonly DiagnosticCode RoutesOverlap = new("WEFT0104", DiagnosticSeverity.Warning, "a Service has both a VirtualService and mesh HTTPRoutes; the VirtualService's routes are used", "route the Service with one kind of resource");
+
     public static IReadOnlyList<DiagnosticCode> All { get; } =
         [MalformedYaml, UnknownKind, UnknownField, InvalidValue, MissingField, DuplicateResource, UnreadableFile,
          InvalidByCrd, UnsupportedValue, KindNotUsed, KindNotSupportedYet,
-         GatewayClassNotFound, FieldIgnored, UnsupportedParentKind];
+         GatewayClassNotFound, FieldIgnored, UnsupportedParentKind, IstioReferenceNotFound, RoutesOverlap];
 
     public static DiagnosticCode? Find(string code)
     {

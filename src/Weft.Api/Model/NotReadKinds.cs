@@ -24,7 +24,7 @@ public static class NotReadKinds
     private static readonly Dictionary<string, string[]> NotYetSupported = new(StringComparer.Ordinal)
     {
         ["gateway.networking.k8s.io"] = ["GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy", "XListenerSet", "XBackendTrafficPolicy", "XMesh"],
-        ["networking.istio.io"] = ["VirtualService", "DestinationRule", "Gateway", "Sidecar", "EnvoyFilter", "WorkloadGroup"],
+        ["networking.istio.io"] = ["Gateway", "Sidecar", "EnvoyFilter", "WorkloadGroup"],
         ["security.istio.io"] = ["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"],
         ["networking.k8s.io"] = ["Ingress"],
     };

@@ -24,9 +24,11 @@ public static class ResourceKinds
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "EndpointSlice", ["v1"], typeof(V1EndpointSlice), true, "endpointslices");
     public static readonly ResourceKind WorkloadEntry = new(IstioNetworkingGroup.Name, "WorkloadEntry", ["v1", "v1beta1", "v1alpha3"], typeof(WorkloadEntry), true, "workloadentries");
     public static readonly ResourceKind ServiceEntry = new(IstioNetworkingGroup.Name, "ServiceEntry", ["v1", "v1beta1", "v1alpha3"], typeof(ServiceEntry), true, "serviceentries");
+    public static readonly ResourceKind VirtualService = new(IstioNetworkingGroup.Name, "VirtualService", ["v1", "v1beta1", "v1alpha3"], typeof(VirtualService), true, "virtualservices");
+    public static readonly ResourceKind DestinationRule = new(IstioNetworkingGroup.Name, "DestinationRule", ["v1", "v1beta1", "v1alpha3"], typeof(DestinationRule), true, "destinationrules");
 
     public static IReadOnlyList<ResourceKind> All { get; } =
-        [GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, Secret, EndpointSlice, WorkloadEntry, ServiceEntry];
+        [GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, Secret, EndpointSlice, WorkloadEntry, ServiceEntry, VirtualService, DestinationRule];
 
     /// <summary>Finds a kind by apiVersion ("group/version" or "version" for the core group) and kind.</summary>
     public static ResourceKind? Find(string apiVersion, string kind)

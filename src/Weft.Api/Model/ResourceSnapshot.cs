@@ -23,6 +23,8 @@ public sealed record ResourceSnapshot
     public ImmutableArray<V1EndpointSlice> EndpointSlices { get; init; } = [];
     public ImmutableArray<WorkloadEntry> WorkloadEntries { get; init; } = [];
     public ImmutableArray<ServiceEntry> ServiceEntries { get; init; } = [];
+    public ImmutableArray<VirtualService> VirtualServices { get; init; } = [];
+    public ImmutableArray<DestinationRule> DestinationRules { get; init; } = [];
 
     /// <summary>
     /// Builds a snapshot. A namespaced object without a namespace is put in "default", as the
@@ -58,11 +60,14 @@ public sealed record ResourceSnapshot
             EndpointSlices = [.. sorted.OfType<V1EndpointSlice>()],
             WorkloadEntries = [.. sorted.OfType<WorkloadEntry>()],
             ServiceEntries = [.. sorted.OfType<ServiceEntry>()],
+            VirtualServices = [.. sorted.OfType<VirtualService>()],
+            DestinationRules = [.. sorted.OfType<DestinationRule>()],
         };
     }
 
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All() =>
         GatewayClasses.Cast<IKubernetesObject<V1ObjectMeta>>()
             .Concat(Gateways).Concat(HttpRoutes).Concat(ReferenceGrants).Concat(Namespaces)
-            .Concat(Services).Concat(Secrets).Concat(EndpointSlices).Concat(WorkloadEntries).Concat(ServiceEntries);
+            .Concat(Services).Concat(Secrets).Concat(EndpointSlices).Concat(WorkloadEntries).Concat(ServiceEntries)
+            .Concat(VirtualServices).Concat(DestinationRules);
 }

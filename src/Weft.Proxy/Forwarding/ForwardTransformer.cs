@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Filters;
 using Weft.Routing;
@@ -75,6 +76,15 @@ internal sealed class ForwardTransformer : HttpTransformer
         if (proxyResponse is null)
         {
             return proceed;
+        }
+
+        // An accepted upgrade (101, or 200 to an HTTP/2 extended CONNECT) ends the HTTP exchange the
+        // route's deadline covers; the upgraded stream lives on without it.
+        if ((proxyResponse.StatusCode == HttpStatusCode.SwitchingProtocols
+                || (proxyResponse.StatusCode == HttpStatusCode.OK && proxyResponse.RequestMessage?.Method == HttpMethod.Connect))
+            && httpContext.Features.Get<UpgradeDeadline>() is { } deadline)
+        {
+            deadline.Disarm();
         }
 
         var headers = httpContext.Response.Headers;

@@ -8,19 +8,28 @@ namespace Weft.Proxy.Model;
 /// <summary>What the proxy does once a route matched: its filters and its backends, compiled.</summary>
 internal sealed class RouteAction
 {
-    private RouteAction(RouteModel route, HeaderModifier[] requestModifiers, HeaderModifier[] responseModifiers, RedirectAction? redirect, BackendAction[] backends)
+    private RouteAction(RouteModel route, HeaderModifier[] requestModifiers, HeaderModifier[] responseModifiers, RedirectAction? redirect, BackendAction[] backends,
+        RequestMirror[] mirrors, RouteTimeouts? timeouts)
     {
         Route = route;
         RequestModifiers = requestModifiers;
         ResponseModifiers = responseModifiers;
         Redirect = redirect;
         Backends = backends;
+        Mirrors = mirrors;
+        Timeouts = timeouts;
     }
 
     public RouteModel Route { get; }
     public HeaderModifier[] RequestModifiers { get; }
     public HeaderModifier[] ResponseModifiers { get; }
     public RedirectAction? Redirect { get; }
+
+    /// <summary>Copies sent after the route's request filters; empty for most routes.</summary>
+    public RequestMirror[] Mirrors { get; }
+
+    /// <summary>Null when the route sets no timeout.</summary>
+    public RouteTimeouts? Timeouts { get; }
 
     /// <summary>Parallel to <see cref="RouteIr.Backends"/>, so the picker's index applies directly.</summary>
     public BackendAction[] Backends { get; }
@@ -30,6 +39,19 @@ internal sealed class RouteAction
         var where = $"route {route.DisplayName}";
         var before = errors.Count;
         var routeFilters = CompileFilters(route.Ir.Filters, route, where, errors);
+        var timeouts = RouteTimeouts.Compile(route.Ir.Timeouts);
+        var mirrors = new List<RequestMirror>();
+        foreach (var mirror in route.Ir.Filters.OfType<RequestMirrorIr>())
+        {
+            if (clusters.TryGetValue(mirror.Cluster, out var mirrorCluster))
+            {
+                mirrors.Add(new RequestMirror(mirrorCluster, mirror.Numerator, mirror.Denominator, routeFilters.RewriteHost, routeFilters.RewritePath));
+            }
+            else
+            {
+                errors.Add($"{where}: mirror cluster {mirror.Cluster} is not defined");
+            }
+        }
 
         var backends = new BackendAction[route.Ir.Backends.Length];
         for (var i = 0; i < backends.Length; i++)
@@ -41,6 +63,11 @@ internal sealed class RouteAction
                 errors.Add($"{where}: backend cluster {ir.Cluster} is not defined");
             }
 
+            if (ir.Filters.OfType<RequestMirrorIr>().Any())
+            {
+                errors.Add($"{where} backend {i}: RequestMirror is only supported on a route");
+            }
+
             // Backend filters run after the route's; a backend URLRewrite takes precedence over the route's.
             var own = CompileFilters(ir.Filters, route, $"{where} backend {i}", errors);
             var transformer = new ForwardTransformer(
@@ -48,12 +75,13 @@ internal sealed class RouteAction
                 own.RewriteHost ?? routeFilters.RewriteHost,
                 own.RewritePath ?? routeFilters.RewritePath,
                 [.. routeFilters.Response, .. own.Response]);
-            backends[i] = new BackendAction(cluster, [.. own.Request], transformer, ir.InvalidReason);
+            var requestConfig = cluster is null ? null : RouteTimeouts.RequestConfig(cluster.RequestConfig, timeouts);
+            backends[i] = new BackendAction(cluster, [.. own.Request], transformer, ir.InvalidReason, requestConfig);
         }
 
         return errors.Count > before
             ? null
-            : new RouteAction(route, [.. routeFilters.Request], [.. routeFilters.Response], routeFilters.Redirect, backends);
+            : new RouteAction(route, [.. routeFilters.Request], [.. routeFilters.Response], routeFilters.Redirect, backends, [.. mirrors], timeouts);
     }
 
     private static CompiledFilters CompileFilters(IEnumerable<FilterIr> filters, RouteModel route, string where, List<string> errors)
@@ -75,6 +103,9 @@ internal sealed class RouteAction
                 case UrlRewriteIr f:
                     compiled.RewriteHost ??= f.Hostname;
                     compiled.RewritePath ??= PathRewrite.Compile(f.Path, route, $"{where} URLRewrite", errors);
+                    break;
+                case RequestMirrorIr:
+                    // Compiled by Compile once the route's rewrite is known (and refused on a backend there).
                     break;
                 default:
                     // Refuse rather than silently ignore: a filter the proxy cannot honour must NACK.
