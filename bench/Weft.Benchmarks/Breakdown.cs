@@ -12,7 +12,8 @@ namespace Weft.Benchmarks;
 /// `Weft.Benchmarks breakdown [N…]`: where the time of one config change goes, stage by stage, for N
 /// routes (median of 7 after 2 warm-ups; Stopwatch, not BenchmarkDotNet, so it takes seconds):
 /// translate the store → serialize the IR (control plane: cache + wire) → deserialize it (proxy) →
-/// validate → compile the route table → compile the whole proxy model (routes, clusters, filters).
+/// validate → compile the route table (from scratch, and reusing the served table's regexes, as the
+/// proxy does) → compile the whole proxy model (routes, clusters, filters).
 /// </summary>
 internal static class Breakdown
 {
@@ -29,8 +30,11 @@ internal static class Breakdown
             Stage(n, "serialize IR (IrJson.Serialize)", () => json = IrJson.Serialize(ir));
             Stage(n, "deserialize IR (IrJson.Deserialize)", () => IrJson.Deserialize(json));
             Stage(n, "validate (GatewaySnapshotIr.Validate)", () => ir.Validate());
-            Stage(n, "compile route table (RouteTable.Compile)", () => RouteTable.Compile(ir));
-            Stage(n, "compile proxy model (ProxyModel.Compile)", () => ProxyModel.Compile(ir, "v", []));
+            Stage(n, "compile route table from scratch (RouteTable.Compile)", () => RouteTable.Compile(ir));
+            var previous = RouteTable.Compile(ir);
+            Stage(n, "compile route table reusing the served one's regexes", () => RouteTable.TryCompile(ir, previous, out _, out _));
+            var served = ProxyModel.Compile(ir, "v", []);
+            Stage(n, "compile proxy model as GatewayProxy.ApplyAsync does (reuse)", () => ProxyModel.Compile(ir, "v", [], served));
             Console.WriteLine($"| {n} | IR JSON size | {json.Length / 1024.0:F0} KiB | |");
         }
     }

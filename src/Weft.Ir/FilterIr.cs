@@ -10,6 +10,7 @@ namespace Weft.Ir;
 [JsonDerivedType(typeof(RequestRedirectIr), "RequestRedirect")]
 [JsonDerivedType(typeof(UrlRewriteIr), "URLRewrite")]
 [JsonDerivedType(typeof(RequestMirrorIr), "RequestMirror")]
+[JsonDerivedType(typeof(CorsIr), "CORS")]
 public abstract record FilterIr;
 
 public sealed record HeaderValueIr(string Name, string Value);
@@ -62,4 +63,21 @@ public sealed record RequestMirrorIr : FilterIr
     public required string Cluster { get; init; }
     public int Numerator { get; init; } = 1;
     public int Denominator { get; init; } = 1;
+}
+
+/// <summary>
+/// Cross-origin resource sharing: the proxy answers preflight requests itself and adds the
+/// Access-Control-* headers to responses for allowed origins. "*" in AllowOrigins, AllowMethods,
+/// AllowHeaders or ExposeHeaders is the spec's wildcard; an origin's host may start with "*.".
+/// </summary>
+public sealed record CorsIr : FilterIr
+{
+    public ImmutableArray<string> AllowOrigins { get; init; } = [];
+    public bool AllowCredentials { get; init; }
+    public ImmutableArray<string> AllowMethods { get; init; } = [];
+    public ImmutableArray<string> AllowHeaders { get; init; } = [];
+    public ImmutableArray<string> ExposeHeaders { get; init; } = [];
+
+    /// <summary>Seconds a preflight answer may be cached (Access-Control-Max-Age).</summary>
+    public int MaxAge { get; init; } = 5;
 }

@@ -32,9 +32,19 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
         var action = serving.Model.Routes[route.Id];
         HeaderModifier.ApplyAll(action.RequestModifiers, context.Request.Headers);
 
+        if (action.Cors is { } cors && CorsPolicy.IsPreflight(context.Request))
+        {
+            // A preflight is the gateway's to answer: the upstream never sees it.
+            cors.AnswerPreflight(context);
+            HeaderModifier.ApplyAll(action.ResponseModifiers, context.Response.Headers);
+            DebugHeaders.Add(context, null, route);
+            return Task.CompletedTask;
+        }
+
         if (action.Redirect is { } redirect)
         {
             redirect.Apply(context, serving.Port.Port);
+            action.Cors?.ApplyToResponse(context);
             HeaderModifier.ApplyAll(action.ResponseModifiers, context.Response.Headers);
             DebugHeaders.Add(context, null, route);
             return Task.CompletedTask;

@@ -16,12 +16,33 @@ internal sealed class RegexFactory
     // The same pattern on many routes (common with generated config) compiles once.
     private readonly Dictionary<string, Regex> _cache = new(StringComparer.Ordinal);
 
+    // The previous table's regexes: a config change recompiles only the patterns that are new.
+    // Building a regex (NonBacktracking especially) costs about a millisecond, so with hundreds of
+    // regex matches recompiling them all dominated every snapshot apply. Regex instances are
+    // immutable and thread-safe, so sharing them between the old and the new table is safe; the old
+    // table's dictionary is no longer written once that table is built.
+    private readonly IReadOnlyDictionary<string, Regex>? _reuse;
+
+    public RegexFactory(IReadOnlyDictionary<string, Regex>? reuse = null)
+    {
+        _reuse = reuse;
+    }
+
+    /// <summary>Every pattern this factory handed out, for the next table to reuse.</summary>
+    public IReadOnlyDictionary<string, Regex> Compiled => _cache;
+
     /// <summary>Returns the compiled full-match regex, or null with <paramref name="error"/> set.</summary>
     public Regex? Create(string pattern, out string? error)
     {
         error = null;
         if (_cache.TryGetValue(pattern, out var cached))
         {
+            return cached;
+        }
+
+        if (_reuse is not null && _reuse.TryGetValue(pattern, out cached))
+        {
+            _cache[pattern] = cached;
             return cached;
         }
 

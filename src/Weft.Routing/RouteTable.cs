@@ -13,12 +13,16 @@ public sealed class RouteTable
     private readonly PortModel[] _ports;
     private readonly RouteModel[] _routes;
 
-    private RouteTable(GatewaySnapshotIr snapshot, PortModel[] ports, RouteModel[] routes)
+    private RouteTable(GatewaySnapshotIr snapshot, PortModel[] ports, RouteModel[] routes, IReadOnlyDictionary<string, System.Text.RegularExpressions.Regex> regexes)
     {
         Snapshot = snapshot;
         _ports = ports;
         _routes = routes;
+        Regexes = regexes;
     }
+
+    /// <summary>The compiled regular expressions by pattern, reused by the next table compiled from this one.</summary>
+    internal IReadOnlyDictionary<string, System.Text.RegularExpressions.Regex> Regexes { get; }
 
     public GatewaySnapshotIr Snapshot { get; }
     public IReadOnlyList<PortModel> Ports => _ports;
@@ -30,11 +34,19 @@ public sealed class RouteTable
     public static RouteTable Compile(GatewaySnapshotIr snapshot) =>
         TryCompile(snapshot, out var table, out var errors) ? table : throw new RouteTableException(errors);
 
-    public static bool TryCompile(GatewaySnapshotIr snapshot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RouteTable? table, out IReadOnlyList<string> errors)
+    public static bool TryCompile(GatewaySnapshotIr snapshot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RouteTable? table, out IReadOnlyList<string> errors) =>
+        TryCompile(snapshot, previous: null, out table, out errors);
+
+    /// <summary>
+    /// Compiles <paramref name="snapshot"/>, reusing the compiled regular expressions of
+    /// <paramref name="previous"/> (the table being served) for patterns both have: a config change
+    /// then pays only for what changed. The result is the same as compiling from scratch.
+    /// </summary>
+    public static bool TryCompile(GatewaySnapshotIr snapshot, RouteTable? previous, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RouteTable? table, out IReadOnlyList<string> errors)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var problems = new List<string>();
-        var regexes = new RegexFactory();
+        var regexes = new RegexFactory(previous?.Regexes);
         var routes = new List<RouteModel>();
         var ports = new PortModel[snapshot.Ports.Length];
         for (var p = 0; p < ports.Length; p++)
@@ -71,7 +83,7 @@ public sealed class RouteTable
         }
 
         errors = problems;
-        table = problems.Count == 0 ? new RouteTable(snapshot, ports, [.. routes]) : null;
+        table = problems.Count == 0 ? new RouteTable(snapshot, ports, [.. routes], regexes.Compiled) : null;
         return table is not null;
     }
 

@@ -6,8 +6,8 @@ namespace Weft.Translation;
 
 /// <summary>
 /// Maps HTTPRoute filters to IR filters. Supported: RequestHeaderModifier, ResponseHeaderModifier,
-/// RequestRedirect, URLRewrite, RequestMirror (route level) and the two header modifiers (backend level).
-/// Anything else (CORS, ExtensionRef, unknown types) makes the rule invalid: the
+/// RequestRedirect, URLRewrite, RequestMirror, CORS (route level) and the two header modifiers (backend level).
+/// Anything else (ExtensionRef, ExternalAuth, unknown types) makes the rule invalid: the
 /// spec forbids skipping a filter, so the rule's requests get 500 and the route reports it.
 /// </summary>
 internal static class FilterTranslator
@@ -42,6 +42,7 @@ internal static class FilterTranslator
                 "ResponseHeaderModifier" => f.ResponseHeaderModifier is { } m ? new ResponseHeaderModifierIr(HeaderModifier(m)) : Missing(where, "responseHeaderModifier", errors),
                 "RequestRedirect" => f.RequestRedirect is { } r ? Redirect(r, where, errors) : Missing(where, "requestRedirect", errors),
                 "URLRewrite" => f.UrlRewrite is { } u ? new UrlRewriteIr { Hostname = u.Hostname, Path = PathModifier(u.Path, where, errors) } : Missing(where, "urlRewrite", errors),
+                "CORS" => f.Cors is { } c ? Cors(c) : Missing(where, "cors", errors),
                 "RequestMirror" when mirror is not null => f.RequestMirror is { } m ? mirror(m) : Missing(where, "requestMirror", errors),
                 _ => Unsupported(where, f.Type, errors),
             };
@@ -71,6 +72,16 @@ internal static class FilterTranslator
 
         return Compile([.. filters.Where(f => f.Type is "RequestHeaderModifier" or "ResponseHeaderModifier")], field, errors);
     }
+
+    private static CorsIr Cors(HttpCorsFilter c) => new()
+    {
+        AllowOrigins = [.. c.AllowOrigins ?? []],
+        AllowCredentials = c.AllowCredentials ?? false,
+        AllowMethods = [.. c.AllowMethods ?? []],
+        AllowHeaders = [.. c.AllowHeaders ?? []],
+        ExposeHeaders = [.. c.ExposeHeaders ?? []],
+        MaxAge = c.MaxAge ?? 5, // the CRD's default
+    };
 
     private static RequestRedirectIr? Redirect(HttpRequestRedirectFilter r, string where, List<string> errors)
     {

@@ -17,6 +17,7 @@ internal static class SupportedFeatures
         "HTTPRouteBackendProtocolWebSocket",
         "HTTPRouteBackendRequestHeaderModification",
         "HTTPRouteBackendTimeout",
+        "HTTPRouteCORS",
         "HTTPRouteDestinationPortMatching",
         "HTTPRouteHostRewrite",
         "HTTPRouteMethodMatching",

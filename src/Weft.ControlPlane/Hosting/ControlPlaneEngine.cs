@@ -141,10 +141,38 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         var signal = Interlocked.Exchange(ref _translated, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         signal.TrySetResult();
         LogTranslated(snapshot.Version, result.Gateways.Count, elapsed.TotalMilliseconds);
+        ReportNewDiagnostics(result.Diagnostics);
         Translated?.Invoke(result);
     }
 
     public ImmutableArray<Diagnostic> Diagnostics => Last?.Diagnostics ?? [];
+
+    private HashSet<string> _reported = [];
+
+    // Each finding is logged once, when it first appears (translation runs on every change).
+    private void ReportNewDiagnostics(ImmutableArray<Diagnostic> diagnostics)
+    {
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in diagnostics)
+        {
+            var text = d.ToString();
+            current.Add(text);
+            if (!_reported.Contains(text))
+            {
+                LogDiagnostic(d.Severity switch
+                {
+                    DiagnosticSeverity.Error => LogLevel.Error,
+                    DiagnosticSeverity.Warning => LogLevel.Warning,
+                    _ => LogLevel.Information,
+                }, text);
+            }
+        }
+
+        _reported = current;
+    }
+
+    [LoggerMessage(Message = "{Diagnostic}")]
+    private partial void LogDiagnostic(LogLevel level, string diagnostic);
 
     public async ValueTask DisposeAsync()
     {

@@ -28,6 +28,9 @@ public sealed partial class DistributionClient : IAsyncDisposable
     private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
+    /// <summary>The largest snapshot message accepted from the control plane (256 MiB: ~300,000 routes).</summary>
+    internal const int MaxSnapshotBytes = 256 * 1024 * 1024;
+
     private readonly Uri _controlPlane;
     private readonly ProxyIdentity _identity;
     private readonly Func<GatewaySnapshotIr, string, CancellationToken, Task<SnapshotOutcome>> _apply;
@@ -61,6 +64,11 @@ public sealed partial class DistributionClient : IAsyncDisposable
         var backoff = InitialBackoff;
         using var channel = GrpcChannel.ForAddress(_controlPlane, new GrpcChannelOptions
         {
+            // A snapshot is one message, about 0.8 KiB of IR JSON per route: gRPC's default 4 MiB
+            // receive limit stopped a gateway of ~5,000 routes from ever getting its config (the
+            // stream failed with ResourceExhausted and the proxy kept retrying). The control plane is
+            // trusted; the bound only stops a runaway message.
+            MaxReceiveMessageSize = MaxSnapshotBytes,
             HttpHandler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = false,

@@ -21,10 +21,12 @@ internal sealed class ForwardTransformer : HttpTransformer
     private readonly string? _hostname;
     private readonly PathRewrite? _path;
     private readonly HeaderModifier[] _responseModifiers;
+    private readonly CorsPolicy? _cors;
     private readonly RouteModel _route;
 
-    public ForwardTransformer(RouteModel route, string? hostname, PathRewrite? path, HeaderModifier[] responseModifiers)
+    public ForwardTransformer(RouteModel route, string? hostname, PathRewrite? path, HeaderModifier[] responseModifiers, CorsPolicy? cors = null)
     {
+        _cors = cors;
         _route = route;
         _hostname = hostname;
         _path = path;
@@ -88,6 +90,9 @@ internal sealed class ForwardTransformer : HttpTransformer
         }
 
         var headers = httpContext.Response.Headers;
+
+        // CORS first: the route's ResponseHeaderModifier is the user's last word.
+        _cors?.ApplyToResponse(httpContext);
         HeaderModifier.ApplyAll(_responseModifiers, headers);
         if (DebugHeaders.IsRequested(httpContext.Request))
         {

@@ -26,9 +26,10 @@ internal sealed class ProxyModel
     /// <summary>Indexed by <see cref="PortModel.Index"/>; null for HTTP ports.</summary>
     public PortTls?[] Tls { get; }
 
-    public static ProxyModel? Compile(GatewaySnapshotIr snapshot, string version, List<string> errors)
+    /// <param name="previous">The model being served, whose compiled regexes the new one may reuse; null for none.</param>
+    public static ProxyModel? Compile(GatewaySnapshotIr snapshot, string version, List<string> errors, ProxyModel? previous = null)
     {
-        if (!RouteTable.TryCompile(snapshot, out var table, out var tableErrors))
+        if (!RouteTable.TryCompile(snapshot, previous?.Table, out var table, out var tableErrors))
         {
             errors.AddRange(tableErrors);
             return null;

@@ -9,8 +9,9 @@ namespace Weft.Proxy.Model;
 internal sealed class RouteAction
 {
     private RouteAction(RouteModel route, HeaderModifier[] requestModifiers, HeaderModifier[] responseModifiers, RedirectAction? redirect, BackendAction[] backends,
-        RequestMirror[] mirrors, RouteTimeouts? timeouts)
+        RequestMirror[] mirrors, RouteTimeouts? timeouts, CorsPolicy? cors)
     {
+        Cors = cors;
         Route = route;
         RequestModifiers = requestModifiers;
         ResponseModifiers = responseModifiers;
@@ -30,6 +31,9 @@ internal sealed class RouteAction
 
     /// <summary>Null when the route sets no timeout.</summary>
     public RouteTimeouts? Timeouts { get; }
+
+    /// <summary>Null when the route has no CORS filter.</summary>
+    public CorsPolicy? Cors { get; }
 
     /// <summary>Parallel to <see cref="RouteIr.Backends"/>, so the picker's index applies directly.</summary>
     public BackendAction[] Backends { get; }
@@ -63,9 +67,9 @@ internal sealed class RouteAction
                 errors.Add($"{where}: backend cluster {ir.Cluster} is not defined");
             }
 
-            if (ir.Filters.OfType<RequestMirrorIr>().Any())
+            if (ir.Filters.Any(f => f is RequestMirrorIr or CorsIr))
             {
-                errors.Add($"{where} backend {i}: RequestMirror is only supported on a route");
+                errors.Add($"{where} backend {i}: RequestMirror and CORS are only supported on a route");
             }
 
             // Backend filters run after the route's; a backend URLRewrite takes precedence over the route's.
@@ -74,14 +78,15 @@ internal sealed class RouteAction
                 route,
                 own.RewriteHost ?? routeFilters.RewriteHost,
                 own.RewritePath ?? routeFilters.RewritePath,
-                [.. routeFilters.Response, .. own.Response]);
+                [.. routeFilters.Response, .. own.Response],
+                routeFilters.Cors);
             var requestConfig = cluster is null ? null : RouteTimeouts.RequestConfig(cluster.RequestConfig, timeouts);
             backends[i] = new BackendAction(cluster, [.. own.Request], transformer, ir.InvalidReason, requestConfig);
         }
 
         return errors.Count > before
             ? null
-            : new RouteAction(route, [.. routeFilters.Request], [.. routeFilters.Response], routeFilters.Redirect, backends, [.. mirrors], timeouts);
+            : new RouteAction(route, [.. routeFilters.Request], [.. routeFilters.Response], routeFilters.Redirect, backends, [.. mirrors], timeouts, routeFilters.Cors);
     }
 
     private static CompiledFilters CompileFilters(IEnumerable<FilterIr> filters, RouteModel route, string where, List<string> errors)
@@ -104,6 +109,9 @@ internal sealed class RouteAction
                     compiled.RewriteHost ??= f.Hostname;
                     compiled.RewritePath ??= PathRewrite.Compile(f.Path, route, $"{where} URLRewrite", errors);
                     break;
+                case CorsIr f:
+                    compiled.Cors ??= new CorsPolicy(f);
+                    break;
                 case RequestMirrorIr:
                     // Compiled by Compile once the route's rewrite is known (and refused on a backend there).
                     break;
@@ -124,5 +132,6 @@ internal sealed class RouteAction
         public RedirectAction? Redirect { get; set; }
         public string? RewriteHost { get; set; }
         public PathRewrite? RewritePath { get; set; }
+        public CorsPolicy? Cors { get; set; }
     }
 }
