@@ -30,9 +30,9 @@ public sealed class SnapshotCache
             return entry;
         }
 
-        var slash = gatewayKey.IndexOf('/', StringComparison.Ordinal);
-        var empty = new GatewaySnapshotIr { GatewayNamespace = gatewayKey[..Math.Max(slash, 0)], GatewayName = gatewayKey[(slash + 1)..] };
-        // Keys without a slash ("sidecar:ns") name a namespace's sidecars.
+        var empty = gatewayKey.StartsWith(SnapshotKeys.ForSidecar(""), StringComparison.Ordinal)
+            ? new GatewaySnapshotIr { GatewayNamespace = gatewayKey[SnapshotKeys.ForSidecar("").Length..], GatewayName = "sidecar" }
+            : new GatewaySnapshotIr { GatewayNamespace = gatewayKey[..Math.Max(gatewayKey.IndexOf('/', StringComparison.Ordinal), 0)], GatewayName = gatewayKey[(gatewayKey.IndexOf('/', StringComparison.Ordinal) + 1)..] };
         return new VersionedSnapshot("0", empty, IrJson.Serialize(empty));
     }
 
