@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Weft.Ir;
 using Weft.Proxy;
 using Weft.Proxy.Model;
@@ -21,6 +22,24 @@ internal static class Breakdown
     {
         Console.WriteLine("| routes | stage | median ms | min ms |");
         Console.WriteLine("|---:|---|---:|---:|");
+        foreach (var (name, options, match) in new[] { ("NonBacktracking, unused", RegexOptions.NonBacktracking, false), ("NonBacktracking, matched", RegexOptions.NonBacktracking, true), ("interpreted", RegexOptions.None, true), ("Compiled", RegexOptions.Compiled, true) })
+        {
+            var start = Stopwatch.GetTimestamp();
+            var retained = Retained(() => Enumerable.Range(0, 100).Select(i =>
+            {
+                var r = new Regex($"\\A(?:/items/[0-9]+/r{i})\\z", RegexOptions.CultureInvariant | options, TimeSpan.FromSeconds(1));
+                if (match)
+                {
+                    r.IsMatch("/");
+                    r.IsMatch($"/items/1/r{i}");
+                }
+
+                return r;
+            }).ToList());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| - | one path regex, {name}: build+match time | {Stopwatch.GetElapsedTime(start).TotalMilliseconds / 100:F2} ms | |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| - | one path regex, {name}: retained | {retained / 100 / 1024.0:F1} KiB | |"));
+        }
+
         foreach (var n in sizes)
         {
             var snapshot = Corpus.Snapshot(n);
@@ -36,7 +55,18 @@ internal static class Breakdown
             var served = ProxyModel.Compile(ir, "v", []);
             Stage(n, "compile proxy model as GatewayProxy.ApplyAsync does (reuse)", () => ProxyModel.Compile(ir, "v", [], served));
             Console.WriteLine($"| {n} | IR JSON size | {json.Length / 1024.0:F0} KiB | |");
+            Console.WriteLine($"| {n} | managed heap retained by the IR | {Retained(() => IrJson.Deserialize(json)) / 1048576.0:F1} MiB | |");
+            Console.WriteLine($"| {n} | managed heap retained by a proxy model (without the IR) | {Retained(() => ProxyModel.Compile(ir, "v", [])) / 1048576.0:F1} MiB | |");
         }
+    }
+
+    private static long Retained(Func<object?> build)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var kept = build();
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(kept);
+        return after - before;
     }
 
     private static void Stage(int n, string name, Action action)

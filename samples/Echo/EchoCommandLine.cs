@@ -26,6 +26,8 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
           --namespace NS       reported as "namespace" (env NAMESPACE)
           --service NAME       reported as "service" (env SERVICE_NAME)
           --ingress NAME       reported as "ingress" (env INGRESS_NAME)
+          --grpc               serve echo-basic's gRPC echo service instead (env GRPC_ECHO_SERVER non-empty);
+                               the TLS key then falls back to env TLS_SERVER_PRIV_KEY, as echo-basic's gRPC mode reads
           -h, --help           show this text
         Prints "listening on http://ADDRESS:PORT" once the main port is bound.
         """;
@@ -43,7 +45,7 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
         ["--ingress"] = "INGRESS_NAME",
     };
 
-    private static readonly HashSet<string> Known = ["--address", "--port", .. Environment.Keys];
+    private static readonly HashSet<string> Known = ["--address", "--port", "--grpc", .. Environment.Keys];
 
     /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public static EchoCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -55,6 +57,12 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
             if (arg is "-h" or "--help")
             {
                 return new EchoCommandLine(new EchoOptions(), ShowHelp: true);
+            }
+
+            if (arg == "--grpc")
+            {
+                given[arg] = "";
+                continue;
             }
 
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
@@ -100,11 +108,8 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
 
         string? Mapped(string option) => Value(option, Environment[option]);
 
-        if (!string.IsNullOrEmpty(environment("GRPC_ECHO_SERVER")))
-        {
-            // Better to refuse than to answer gRPC clients with JSON.
-            throw new ArgumentException("GRPC_ECHO_SERVER is set, but the gRPC echo mode is not implemented");
-        }
+        // echo-basic: any non-empty value selects the gRPC echo server instead of the HTTP one.
+        var grpc = given.ContainsKey("--grpc") || !string.IsNullOrEmpty(environment("GRPC_ECHO_SERVER"));
 
         var addressText = Value("--address", "BIND_ADDRESS") ?? "127.0.0.1";
         if (!IPAddress.TryParse(addressText, out var address))
@@ -117,6 +122,7 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
             Address = address,
             Port = ParsePort("--port", Value("--port", "PORT", "HTTP_PORT") ?? DefaultPort),
             H2cPort = Mapped("--h2c-port") is { } h2c ? ParsePort("--h2c-port", h2c) : null,
+            Grpc = grpc,
             Pod = Mapped("--pod") ?? "",
             Namespace = Mapped("--namespace") ?? "",
             Service = Mapped("--service") ?? "",
@@ -124,7 +130,8 @@ internal sealed record EchoCommandLine(EchoOptions Options, bool ShowHelp)
         };
 
         var certificate = Mapped("--tls-cert");
-        var key = Mapped("--tls-key");
+        // echo-basic's gRPC mode reads TLS_SERVER_PRIV_KEY, not TLS_SERVER_PRIVKEY (FORMAT.md 9.6).
+        var key = grpc ? Value("--tls-key", "TLS_SERVER_PRIV_KEY") : Mapped("--tls-key");
         if (certificate is not null && key is not null)
         {
             options = options with

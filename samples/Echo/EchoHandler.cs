@@ -214,7 +214,7 @@ internal sealed partial class EchoHandler(EchoOptions options, Func<HttpContext,
         return result;
     }
 
-    private static EchoedTls? DescribeTls(HttpContext context)
+    internal static EchoedTls? DescribeTls(HttpContext context)
     {
         var handshake = context.Features.Get<ITlsHandshakeFeature>();
         if (handshake is null)

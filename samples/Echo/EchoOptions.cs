@@ -26,6 +26,12 @@ public sealed record EchoOptions
     /// <summary>Optional TLS listener (echo-basic's HTTPS_PORT); null: not started.</summary>
     public EchoHttpsOptions? Https { get; init; }
 
+    /// <summary>
+    /// echo-basic's gRPC mode (GRPC_ECHO_SERVER): the main port serves the gRPC echo service over
+    /// cleartext HTTP/2 only, the TLS port (if any) over TLS; <see cref="H2cPort"/> is not used.
+    /// </summary>
+    public bool Grpc { get; init; }
+
     /// <summary>Reported as <c>pod</c> (echo-basic: POD_NAME).</summary>
     public string Pod { get; init; } = "";
 

@@ -73,13 +73,22 @@ public sealed class EchoServer : IAsyncDisposable
             kestrel.AllowAlternateSchemes = true;
             kestrel.Listen(options.Address, options.Port, listen =>
             {
-                // Protocols stay at the default (HTTP/1.1 and HTTP/2); setting them explicitly
-                // only adds Kestrel's startup warning that HTTP/2 needs TLS, which the
-                // middleware makes untrue.
-                listen.Use(H2cPriorKnowledge.Middleware(kestrel.Limits.KeepAliveTimeout));
+                if (options.Grpc)
+                {
+                    // gRPC over cleartext is HTTP/2 with prior knowledge only, as grpc-go serves it.
+                    listen.Protocols = HttpProtocols.Http2;
+                }
+                else
+                {
+                    // Protocols stay at the default (HTTP/1.1 and HTTP/2); setting them explicitly
+                    // only adds Kestrel's startup warning that HTTP/2 needs TLS, which the
+                    // middleware makes untrue.
+                    listen.Use(H2cPriorKnowledge.Middleware(kestrel.Limits.KeepAliveTimeout));
+                }
+
                 main = listen;
             });
-            if (options.H2cPort is { } h2cPort)
+            if (options.H2cPort is { } h2cPort && !options.Grpc)
             {
                 kestrel.Listen(options.Address, h2cPort, listen =>
                 {
@@ -106,16 +115,32 @@ public sealed class EchoServer : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
+        if (options.Grpc)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddGrpc();
+            // The empty builder registers no routing; gRPC services are endpoints.
+            builder.Services.AddRouting();
+        }
 
         var app = builder.Build();
         try
         {
             // Kestrel writes the bound port back into ListenOptions once it has bound, so a
             // request's local port tells the h2c-only listener apart from the others.
-            var handler = new EchoHandler(options, context =>
-                h2c is not null && context.Connection.LocalPort == ((IPEndPoint)h2c.EndPoint).Port);
-            app.UseWebSockets();
-            app.Run(handler.HandleAsync);
+            if (options.Grpc)
+            {
+                // Anything but the echo service's methods gets gRPC's own UNIMPLEMENTED.
+                app.UseRouting();
+                app.MapGrpcService<GrpcEchoService>();
+            }
+            else
+            {
+                var handler = new EchoHandler(options, context =>
+                    h2c is not null && context.Connection.LocalPort == ((IPEndPoint)h2c.EndPoint).Port);
+                app.UseWebSockets();
+                app.Run(handler.HandleAsync);
+            }
 
             await app.StartAsync(cancellationToken);
             return new EchoServer(app, options, Bound(main), h2c is null ? null : Bound(h2c), https is null ? null : Bound(https));

@@ -157,6 +157,9 @@ public sealed record ClusterIr
     public required string Name { get; init; }
     public ImmutableArray<EndpointIr> Endpoints { get; init; } = [];
     public UpstreamProtocol Protocol { get; init; } = UpstreamProtocol.Http1;
+
+    /// <summary>TLS to the endpoints, or null for plaintext.</summary>
+    public UpstreamTlsIr? Tls { get; init; }
 }
 
 public enum UpstreamProtocol

@@ -15,6 +15,12 @@ internal static class IrValidator
             {
                 errors.Add($"cluster {cluster.Name} is defined twice");
             }
+
+            // The SNI is what the handshake names and, without SANs, what the certificate must carry.
+            if (cluster.Tls is { } tls && string.IsNullOrEmpty(tls.Sni))
+            {
+                errors.Add($"cluster {cluster.Name}: upstream TLS needs an SNI");
+            }
         }
 
         var binds = new HashSet<(string, int)>();

@@ -88,9 +88,11 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
         var timedOut = false;
         try
         {
+            // A TLS cluster has a client of its own (its handshake settings); others share one.
+            var client = backend.Cluster?.Invoker ?? invoker;
             error = await (deadline is null
-                ? forwarder.SendAsync(context, destination, invoker, backend.RequestConfig, backend.Transformer)
-                : forwarder.SendAsync(context, destination, invoker, backend.RequestConfig, backend.Transformer, deadline.Token))
+                ? forwarder.SendAsync(context, destination, client, backend.RequestConfig, backend.Transformer)
+                : forwarder.SendAsync(context, destination, client, backend.RequestConfig, backend.Transformer, deadline.Token))
                 .ConfigureAwait(false);
         }
         finally
@@ -141,7 +143,15 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
 
     private static Task Reply(HttpContext context, int statusCode, string? flag, RouteModel? route)
     {
-        context.Response.StatusCode = statusCode;
+        if (GrpcLocalReply.IsGrpc(context.Request))
+        {
+            GrpcLocalReply.Write(context, statusCode);
+        }
+        else
+        {
+            context.Response.StatusCode = statusCode;
+        }
+
         context.Response.ContentLength = 0;
         DebugHeaders.Add(context, flag, route);
         return Task.CompletedTask;

@@ -34,7 +34,7 @@ internal static class BackendResolver
         return c != 0 ? c : a.Port.CompareTo(b.Port);
     });
 
-    public static ResolvedBackend Resolve(TranslationContext context, string routeNamespace, string group, string kind, string name, string? ns, int? port)
+    public static ResolvedBackend Resolve(TranslationContext context, string routeNamespace, string group, string kind, string name, string? ns, int? port, string routeKind = HttpRoute.KindName)
     {
         var targetNs = string.IsNullOrEmpty(ns) ? routeNamespace : ns;
         var isService = group.Length == 0 && kind == "Service";
@@ -45,9 +45,10 @@ internal static class BackendResolver
             return Fail(Reasons.InvalidKind, $"{display}: backend kind is not supported (use a core Service or a networking.istio.io ServiceEntry)");
         }
 
-        if (!context.ReferenceGrants.Allows(GatewayApiGroup.Name, HttpRoute.KindName, routeNamespace, group, kind, targetNs, name))
+        // A ReferenceGrant names the route kind it admits: one for HTTPRoutes does not admit GRPCRoutes.
+        if (!context.ReferenceGrants.Allows(GatewayApiGroup.Name, routeKind, routeNamespace, group, kind, targetNs, name))
         {
-            return Fail(Reasons.RefNotPermitted, $"{display}: no ReferenceGrant in {targetNs} allows HTTPRoutes in {routeNamespace} to refer to it");
+            return Fail(Reasons.RefNotPermitted, $"{display}: no ReferenceGrant in {targetNs} allows {routeKind}s in {routeNamespace} to refer to it");
         }
 
         if (port is null)
@@ -143,8 +144,9 @@ internal static class BackendResolver
         return new ClusterIr
         {
             Name = target.ClusterName,
-            Protocol = servicePort.AppProtocol == H2cAppProtocol ? UpstreamProtocol.H2c : UpstreamProtocol.Http1,
+            Protocol = servicePort.AppProtocol == H2cAppProtocol || context.GrpcClusters.Contains(target.ClusterName) ? UpstreamProtocol.H2c : UpstreamProtocol.Http1,
             Endpoints = [.. endpoints.Select(e => new EndpointIr { Address = e.Address, Port = e.Port })],
+            Tls = context.BackendTls.For(target.ClusterName, target.Namespace, target.Name, servicePort),
         };
     }
 
@@ -217,6 +219,7 @@ internal static class BackendResolver
         {
             Name = target.ClusterName,
             Protocol = string.Equals(port.Protocol, "HTTP2", StringComparison.OrdinalIgnoreCase) || string.Equals(port.Protocol, "GRPC", StringComparison.OrdinalIgnoreCase)
+                       || context.GrpcClusters.Contains(target.ClusterName)
                 ? UpstreamProtocol.H2c
                 : UpstreamProtocol.Http1,
             Endpoints = [.. endpoints.Select(e => new EndpointIr { Address = e.Address, Port = e.Port })],

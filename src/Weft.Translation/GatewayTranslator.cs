@@ -13,7 +13,8 @@ internal sealed class GatewayState
 {
     public required Gateway Gateway { get; init; }
     public required GatewayClassState Class { get; init; }
-    public required string BindAddress { get; init; }
+    public string BindAddress => Address.BindAddress;
+    public required GatewayAddressVerdict Address { get; init; }
     public required IReadOnlyList<ListenerState> Listeners { get; init; }
 
     public string Id => TranslationContext.Id(Gateway.Metadata);
@@ -21,8 +22,8 @@ internal sealed class GatewayState
     public string Name => Gateway.Metadata.Name;
     public long? Generation => Gateway.Metadata.Generation;
 
-    /// <summary>The class is accepted and at least one listener can be programmed: the Gateway gets IR.</summary>
-    public bool Programmable => Class.Accepted && Listeners.Any(l => l.Programmable);
+    /// <summary>The class is accepted, its addresses can be bound and at least one listener can be programmed: the Gateway gets IR.</summary>
+    public bool Programmable => Class.Accepted && Address.Usable && Listeners.Any(l => l.Programmable);
 }
 
 /// <summary>One listener: its verdict (the four conditions) and the routes attached to it.</summary>
@@ -54,17 +55,22 @@ internal sealed class ListenerState
 
     public string Name => Listener.Name;
     public string? Hostname => string.IsNullOrEmpty(Listener.Hostname) ? null : Listener.Hostname.ToLowerInvariant();
-    public bool AllowsHttpRoute => SupportedKinds.Any(k => k.Kind == HttpRoute.KindName);
 
-    /// <summary>Accepted, not conflicted, has an HTTPS certificate when needed, and serves HTTPRoutes.</summary>
+    /// <summary>The listener admits this route kind (HTTPRoute or GRPCRoute).</summary>
+    public bool AllowsKind(string kind) => SupportedKinds.Any(k => k.Kind == kind);
+
+    /// <summary>The listener admits a route kind Weft serves.</summary>
+    public bool AllowsAnyRoute => SupportedKinds.Count > 0;
+
+    /// <summary>Accepted, not conflicted, has an HTTPS certificate when needed, and serves a route kind (HTTPRoute, GRPCRoute).</summary>
     public bool Programmable =>
-        Accepted && ConflictReason is null && Protocol is not null && AllowsHttpRoute
+        Accepted && ConflictReason is null && Protocol is not null && AllowsAnyRoute
         && (Protocol != ListenerProtocol.Https || Certificate is not null);
 
     public string NotProgrammedMessage =>
         !Accepted ? "the listener is not accepted: " + AcceptedMessage
         : ConflictReason is not null ? "the listener is conflicted: " + ConflictMessage
-        : !AllowsHttpRoute ? "the listener allows no route kind Weft supports"
+        : !AllowsAnyRoute ? "the listener allows no route kind Weft supports"
         : Protocol == ListenerProtocol.Https && Certificate is null ? "the listener has no usable certificate: " + string.Join("; ", RefsMessages)
         : "the listener is programmed";
 }
@@ -86,6 +92,9 @@ internal static class GatewayTranslator
 {
     public const string DefaultBindAddress = "127.0.0.1";
     private const string TlsSecretType = "kubernetes.io/tls";
+
+    /// <summary>The route kinds an HTTP or HTTPS listener serves.</summary>
+    private static readonly string[] ServedRouteKinds = [HttpRoute.KindName, GrpcRoute.KindName];
 
     public static List<GatewayState> Translate(TranslationContext context, List<GatewayClassState> classes)
     {
@@ -113,7 +122,7 @@ internal static class GatewayTranslator
             {
                 Gateway = gateway,
                 Class = gc,
-                BindAddress = context.Options.GatewayAddresses.TryGetValue(id, out var a) ? a : DefaultBindAddress,
+                Address = GatewayAddresses.Check(gateway, context.Options.GatewayAddresses.TryGetValue(id, out var a) ? a : DefaultBindAddress),
                 Listeners = listeners,
             });
         }
@@ -123,12 +132,6 @@ internal static class GatewayTranslator
 
     private static void ReportIgnoredFields(TranslationContext context, Gateway gateway, string id)
     {
-        if (gateway.Spec.Addresses is { Count: > 0 })
-        {
-            context.Diagnostics.Add(TranslationDiagnostics.FieldIgnored, $"Gateway/{id}", "spec.addresses",
-                "requested addresses are ignored; the proxy binds the address the control plane assigns");
-        }
-
         if (gateway.Spec.Infrastructure is not null)
         {
             context.Diagnostics.Add(TranslationDiagnostics.FieldIgnored, $"Gateway/{id}", "spec.infrastructure",
@@ -174,7 +177,11 @@ internal static class GatewayTranslator
         {
             if (state.Protocol is not null)
             {
-                state.SupportedKinds.Add(new RouteGroupKind { Group = GatewayApiGroup.Name, Kind = HttpRoute.KindName });
+                // HTTP and HTTPS listeners serve both HTTP kinds (the spec's defaults for these protocols).
+                foreach (var kind in ServedRouteKinds)
+                {
+                    state.SupportedKinds.Add(new RouteGroupKind { Group = GatewayApiGroup.Name, Kind = kind });
+                }
             }
 
             return;
@@ -184,11 +191,11 @@ internal static class GatewayTranslator
         foreach (var k in kinds)
         {
             var group = k.Group ?? GatewayApiGroup.Name;
-            if (state.Protocol is not null && group == GatewayApiGroup.Name && k.Kind == HttpRoute.KindName)
+            if (state.Protocol is not null && group == GatewayApiGroup.Name && ServedRouteKinds.Contains(k.Kind, StringComparer.Ordinal))
             {
-                if (!state.AllowsHttpRoute)
+                if (!state.AllowsKind(k.Kind))
                 {
-                    state.SupportedKinds.Add(new RouteGroupKind { Group = GatewayApiGroup.Name, Kind = HttpRoute.KindName });
+                    state.SupportedKinds.Add(new RouteGroupKind { Group = GatewayApiGroup.Name, Kind = k.Kind });
                 }
             }
             else

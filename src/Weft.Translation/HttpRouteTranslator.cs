@@ -12,10 +12,17 @@ internal sealed record CompiledRule(int Index, ImmutableArray<RouteIr> Routes, I
 /// <summary>The verdict for one parentRef of a route.</summary>
 internal sealed record RouteParentResult(ParentReference ParentRef, bool Accepted, string Reason, string Message);
 
-/// <summary>An HTTPRoute: its compiled rules, its reference problems, and its verdict per parent.</summary>
+/// <summary>
+/// An HTTPRoute, or a GRPCRoute in HTTPRoute form (<see cref="GrpcRouteTranslator"/>): its compiled
+/// rules, its reference problems, and its verdict per parent.
+/// </summary>
 internal sealed class HttpRouteState
 {
     public required HttpRoute Route { get; init; }
+
+    /// <summary>The kind the user wrote: HTTPRoute or GRPCRoute (status, ReferenceGrants, allowedRoutes.kinds).</summary>
+    public string Kind { get; init; } = HttpRoute.KindName;
+
     public required IReadOnlyList<CompiledRule> Rules { get; init; }
 
     /// <summary>First unresolved-reference reason (BackendNotFound, RefNotPermitted, InvalidKind), or null when all resolve.</summary>
@@ -27,6 +34,13 @@ internal sealed class HttpRouteState
     public string Namespace => Route.Metadata.NamespaceProperty ?? "";
     public string Name => Route.Metadata.Name;
     public string Id => TranslationContext.Id(Route.Metadata);
+
+    /// <summary>
+    /// The key in <see cref="ListenerState.Attached"/>: "namespace/name" for HTTPRoutes, prefixed with
+    /// the kind for other kinds, so that an HTTPRoute and a GRPCRoute of the same name stay two routes.
+    /// </summary>
+    public string AttachmentKey => Kind == HttpRoute.KindName ? Id : $"{Kind}/{Id}";
+
     public long? Generation => Route.Metadata.Generation;
     public DateTime? CreationTimestamp => Route.Metadata.CreationTimestamp;
 
@@ -52,7 +66,15 @@ internal static class HttpRouteTranslator
         var result = new List<HttpRouteState>();
         foreach (var route in context.Snapshot.HttpRoutes)
         {
-            var state = Compile(context, route);
+            var state = Compile(context, route, HttpRoute.KindName);
+            Attach(context, state, byId);
+            result.Add(state);
+        }
+
+        // GRPCRoutes go through the same compilation and attachment, in HTTPRoute form.
+        foreach (var route in context.Snapshot.GrpcRoutes)
+        {
+            var state = Compile(context, GrpcRouteTranslator.ToHttpRoute(context, route), GrpcRoute.KindName);
             Attach(context, state, byId);
             result.Add(state);
         }
@@ -60,10 +82,10 @@ internal static class HttpRouteTranslator
         return result;
     }
 
-    private static HttpRouteState Compile(TranslationContext context, HttpRoute route)
+    private static HttpRouteState Compile(TranslationContext context, HttpRoute route, string kind)
     {
         var ns = route.Metadata.NamespaceProperty ?? "";
-        var id = $"HTTPRoute/{TranslationContext.Id(route.Metadata)}";
+        var id = $"{kind}/{TranslationContext.Id(route.Metadata)}";
         var rules = new List<CompiledRule>();
         string? unresolvedReason = null;
         var unresolved = new List<string>();
@@ -89,10 +111,14 @@ internal static class HttpRouteTranslator
             var mirrorIndex = 0;
             var filters = FilterTranslator.Compile(rule.Filters, $"filters", errors, mirror =>
             {
-                var result = Mirror(context, ns, mirror, out var target, out var failure);
+                var result = Mirror(context, ns, kind, mirror, out var target, out var failure);
                 if (target is not null)
                 {
                     targets.Add(target);
+                    if (kind == GrpcRoute.KindName)
+                    {
+                        context.GrpcClusters.Add(target.ClusterName); // a mirrored gRPC call is HTTP/2 too
+                    }
                 }
                 else
                 {
@@ -113,11 +139,15 @@ internal static class HttpRouteTranslator
             for (var b = 0; b < refs.Count; b++)
             {
                 var r = refs[b];
-                var resolved = BackendResolver.Resolve(context, ns, r.Group ?? "", r.Kind ?? "Service", r.Name, r.Namespace, r.Port);
+                var resolved = BackendResolver.Resolve(context, ns, r.Group ?? "", r.Kind ?? "Service", r.Name, r.Namespace, r.Port, kind);
                 var backendFilters = FilterTranslator.CompileBackendFilters(r.Filters, $"backendRefs[{b}].filters", errors);
                 if (resolved.Target is { } t)
                 {
                     targets.Add(t);
+                    if (kind == GrpcRoute.KindName)
+                    {
+                        context.GrpcClusters.Add(t.ClusterName);
+                    }
                 }
                 else
                 {
@@ -163,6 +193,7 @@ internal static class HttpRouteTranslator
         return new HttpRouteState
         {
             Route = route,
+            Kind = kind,
             Rules = rules,
             UnresolvedReason = unresolvedReason,
             UnresolvedMessages = unresolved,
@@ -170,10 +201,10 @@ internal static class HttpRouteTranslator
     }
 
     /// <summary>A RequestMirror's backendRef, resolved like any backendRef (kinds, ReferenceGrants, ports); percent or fraction as a ratio.</summary>
-    private static RequestMirrorIr? Mirror(TranslationContext context, string routeNamespace, HttpRequestMirrorFilter mirror, out BackendTarget? target, out ResolvedBackend? failure)
+    private static RequestMirrorIr? Mirror(TranslationContext context, string routeNamespace, string routeKind, HttpRequestMirrorFilter mirror, out BackendTarget? target, out ResolvedBackend? failure)
     {
         var r = mirror.BackendRef;
-        var resolved = BackendResolver.Resolve(context, routeNamespace, r.Group ?? "", r.Kind ?? "Service", r.Name, r.Namespace, r.Port);
+        var resolved = BackendResolver.Resolve(context, routeNamespace, r.Group ?? "", r.Kind ?? "Service", r.Name, r.Namespace, r.Port, routeKind);
         target = resolved.Target;
         failure = target is null ? resolved : null;
         if (target is null)
@@ -339,11 +370,11 @@ internal static class HttpRouteTranslator
             var kind = pr.Kind ?? Gateway.KindName;
             if (group != GatewayApiGroup.Name || kind != Gateway.KindName)
             {
-                // Mesh (Service) parents are the mesh translator's business; anything else is no one's.
-                if (!(group.Length == 0 && kind == "Service"))
+                // Mesh (Service) parents of HTTPRoutes are the mesh translator's business; anything else is no one's.
+                if (!(group.Length == 0 && kind == "Service" && route.Kind == HttpRoute.KindName))
                 {
-                    context.Diagnostics.Add(TranslationDiagnostics.UnsupportedParentKind, $"HTTPRoute/{route.Id}", $"spec.parentRefs[{p}]",
-                        $"parent kind {kind}.{group} is not served; no status is written for it");
+                    context.Diagnostics.Add(TranslationDiagnostics.UnsupportedParentKind, $"{route.Kind}/{route.Id}", $"spec.parentRefs[{p}]",
+                        $"parent kind {kind}.{group} is not served for a {route.Kind}; no status is written for it");
                 }
 
                 continue;
@@ -385,12 +416,12 @@ internal static class HttpRouteTranslator
             return new RouteParentResult(parentRef, false, Reasons.NoMatchingParent, $"Gateway {gateway.Id}: {what}");
         }
 
-        var allowed = selected.Where(l => l.AllowsHttpRoute && NamespaceAllowed(context, gateway, l, route.Namespace)).ToList();
+        var allowed = selected.Where(l => l.AllowsKind(route.Kind) && NamespaceAllowed(context, gateway, l, route.Namespace)).ToList();
         if (allowed.Count == 0)
         {
-            var why = selected.Select(l => l.AllowsHttpRoute
+            var why = selected.Select(l => l.AllowsKind(route.Kind)
                 ? $"listener {l.Name} does not admit routes from namespace {route.Namespace} (from: {l.Listener.AllowedRoutes?.Namespaces?.From ?? "Same"})"
-                : $"listener {l.Name} does not admit the kind HTTPRoute");
+                : $"listener {l.Name} does not admit the kind {route.Kind}");
             return new RouteParentResult(parentRef, false, Reasons.NotAllowedByListeners, $"Gateway {gateway.Id}: {string.Join("; ", why)}");
         }
 
@@ -404,10 +435,10 @@ internal static class HttpRouteTranslator
             }
 
             attachedAny = true;
-            if (!listener.Attached.TryGetValue(route.Id, out var attached))
+            if (!listener.Attached.TryGetValue(route.AttachmentKey, out var attached))
             {
                 attached = new AttachedRoute { Route = route };
-                listener.Attached[route.Id] = attached;
+                listener.Attached[route.AttachmentKey] = attached;
             }
 
             foreach (var h in hosts.Where(h => !attached.Hostnames.Contains(h, StringComparer.Ordinal)))

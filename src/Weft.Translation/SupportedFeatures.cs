@@ -9,9 +9,15 @@ internal static class SupportedFeatures
 {
     public static IReadOnlyList<string> All { get; } = new[]
     {
+        "BackendTLSPolicy",
+        "BackendTLSPolicySANValidation",
         "Gateway",
+        "GatewayAddressEmpty",
         "GatewayHTTPListenerIsolation",
         "GatewayPort8080",
+        "GatewayStaticAddresses",
+        "GRPCRoute",
+        "GRPCRouteNamedRouteRule",
         "HTTPRoute",
         "HTTPRouteBackendProtocolH2C",
         "HTTPRouteBackendProtocolWebSocket",

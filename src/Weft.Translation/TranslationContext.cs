@@ -20,6 +20,7 @@ internal sealed class TranslationContext
         Secrets = Index(snapshot.Secrets, s => Id(s.Metadata));
         ServiceEntries = Index(snapshot.ServiceEntries, s => Id(s.Metadata));
         ReferenceGrants = new ReferenceGrants(snapshot.ReferenceGrants);
+        BackendTls = BackendTlsPolicies.Resolve(this);
     }
 
     public ResourceSnapshot Snapshot { get; }
@@ -31,7 +32,16 @@ internal sealed class TranslationContext
     public ImmutableDictionary<string, V1Secret> Secrets { get; }
     public ImmutableDictionary<string, ServiceEntry> ServiceEntries { get; }
     public ReferenceGrants ReferenceGrants { get; }
+
+    /// <summary>BackendTLSPolicies resolved once: clusters ask it for their TLS, Gateways report as ancestors.</summary>
+    public BackendTlsPolicies BackendTls { get; }
     public DiagnosticBag Diagnostics { get; } = new();
+
+    /// <summary>
+    /// Clusters (Service or ServiceEntry ports) a GRPCRoute sends to: gRPC is HTTP/2 only, so these
+    /// are spoken to over h2c even without <c>appProtocol: kubernetes.io/h2c</c>. Filled by the route pass.
+    /// </summary>
+    public HashSet<string> GrpcClusters { get; } = new(StringComparer.Ordinal);
 
     public static string Id(V1ObjectMeta meta) => $"{meta.NamespaceProperty ?? ""}/{meta.Name}";
 

@@ -67,8 +67,12 @@ public static class Translator
         // Pass 3: HTTPRoutes: rules compiled once, then attached to each parent's listeners.
         var routes = HttpRouteTranslator.Translate(context, gateways);
 
+        // Pass 3c: an HTTPRoute and a GRPCRoute may not share a listener's hostnames: the older one wins.
+        RouteKindConflicts.Resolve(gateways);
+
         // Pass 3b: mesh routes (Service parents) and the sidecars' outbound configuration.
-        var sidecars = MeshTranslator.Translate(context, routes);
+        // GRPCRoutes are not served in the mesh yet (their Service parents are reported by the route pass).
+        var sidecars = MeshTranslator.Translate(context, [.. routes.Where(r => r.Kind == Weft.Api.GatewayApi.HttpRoute.KindName)]);
 
         // Pass 4: IR per Gateway (ports, listeners, virtual hosts, precedence, clusters).
         var irs = ImmutableSortedDictionary.CreateBuilder<string, GatewaySnapshotIr>(StringComparer.Ordinal);
@@ -76,7 +80,9 @@ public static class Translator
         {
             if (gateway.Programmable)
             {
-                irs[gateway.Id] = IrBuilder.Build(context, gateway);
+                var ir = IrBuilder.Build(context, gateway);
+                context.BackendTls.NoteGateway(gateway, ir.Clusters);
+                irs[gateway.Id] = ir;
             }
         }
 
@@ -85,6 +91,7 @@ public static class Translator
         statuses.AddRange(classes.Select(c => c.Status));
         statuses.AddRange(gateways.Select(g => Status.GatewayStatusBuilder.Build(context, g)));
         statuses.AddRange(routes.Where(r => r.Parents.Count > 0).Select(r => Status.RouteStatusBuilder.Build(r, options.ControllerName)));
+        statuses.AddRange(context.BackendTls.Statuses(options.ControllerName));
         statuses.Sort((a, b) => a.Key.CompareTo(b.Key));
 
         return new TranslationResult

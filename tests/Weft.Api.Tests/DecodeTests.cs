@@ -132,16 +132,58 @@ public class DecodeTests
     public void A_route_kind_not_served_yet_is_a_warning_never_silent()
     {
         var result = YamlCodec.Decode("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GRPCRoute
+            apiVersion: gateway.networking.k8s.io/v1alpha2
+            kind: TLSRoute
             metadata:
-              name: grpc
+              name: tls
             """, FileName);
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal("WEFT0011", d.Code);
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
-        Assert.Contains("GRPCRoute is not read by Weft", d.Message, StringComparison.Ordinal);
+        Assert.Contains("TLSRoute is not read by Weft", d.Message, StringComparison.Ordinal);
         Assert.False(result.HasErrors);
+    }
+
+    [Fact]
+    public void A_grpc_route_decodes_with_method_and_header_matches()
+    {
+        var result = YamlCodec.Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata:
+              name: grpc
+            spec:
+              parentRefs: [{name: gw}]
+              rules:
+              - matches:
+                - method: {service: pkg.Echo, method: Call}
+                  headers: [{name: version, value: two}]
+                backendRefs: [{name: echo, port: 8080, weight: 3}]
+            """, FileName);
+        Assert.Empty(result.Diagnostics);
+        var route = Assert.IsType<GrpcRoute>(Assert.Single(result.Resources).Object);
+        Assert.Equal("pkg.Echo", route.Spec.Rules![0].Matches![0].Method!.Service);
+        Assert.Equal(3, route.Spec.Rules[0].BackendRefs![0].Weight);
+    }
+
+    [Fact]
+    public void A_grpc_route_refuses_http_only_filters_and_an_empty_method_match()
+    {
+        var result = YamlCodec.Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata:
+              name: grpc
+            spec:
+              rules:
+              - matches:
+                - method: {type: Exact}
+                filters:
+                - type: URLRewrite
+            """, FileName);
+        Assert.True(result.HasErrors);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("One or both of 'service' or 'method' must be specified", StringComparison.Ordinal));
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("not valid for a GRPCRoute", StringComparison.Ordinal));
     }
 
     [Fact]

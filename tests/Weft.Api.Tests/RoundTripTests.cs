@@ -64,6 +64,38 @@ public class RoundTripTests
             """
         },
         {
+            "GRPCRoute", """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata:
+              name: echo
+              namespace: apps
+            spec:
+              parentRefs:
+              - {name: gw, namespace: infra, sectionName: http}
+              hostnames: [grpc.example.com]
+              rules:
+              - name: echo
+                matches:
+                - method: {service: pkg.Echo, method: Call}
+                  headers:
+                  - {name: version, value: two}
+                - method: {type: RegularExpression, service: "pkg\\..*"}
+                filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [{name: x-a, value: "1"}]
+                backendRefs:
+                - name: echo-v1
+                  port: 8080
+                  weight: 90
+                  filters:
+                  - type: ResponseHeaderModifier
+                    responseHeaderModifier:
+                      remove: [x-b]
+            """
+        },
+        {
             "HTTPRoute", """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
@@ -264,6 +296,36 @@ public class RoundTripTests
                 labels: {version: v1}
               - name: v2
                 labels: {version: v2}
+            """
+        },
+        {
+            "BackendTLSPolicy", """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata:
+              name: backend-tls
+              namespace: apps
+            spec:
+              targetRefs:
+              - {group: "", kind: Service, name: backend, sectionName: https}
+              validation:
+                caCertificateRefs:
+                - {group: "", kind: ConfigMap, name: backend-ca}
+                hostname: backend.example.com
+                subjectAltNames:
+                - {type: Hostname, hostname: backend.example.com}
+                - {type: URI, uri: "spiffe://example.com/backend"}
+            """
+        },
+        {
+            "ConfigMap", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: backend-ca
+              namespace: apps
+            data:
+              ca.crt: "-----BEGIN CERTIFICATE-----"
             """
         },
     };

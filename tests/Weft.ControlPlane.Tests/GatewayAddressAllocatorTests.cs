@@ -39,4 +39,27 @@ public sealed class GatewayAddressAllocatorTests
         Assert.Equal("127.0.0.2", result["ns/other"]);
         Assert.Equal("127.0.0.3", result["ns/public"]);
     }
+
+    [Fact]
+    public void The_first_usable_entry_is_bound_whatever_comes_before_it()
+    {
+        // As GatewayStaticAddresses applies it: an invalid type, an unusable IP, then the usable one.
+        var allocator = new GatewayAddressAllocator("127.0.0.1");
+        var gateway = new Gateway
+        {
+            Metadata = new V1ObjectMeta { Name = "static", NamespaceProperty = "ns" },
+            Spec = new GatewaySpec
+            {
+                GatewayClassName = "weft",
+                Addresses =
+                [
+                    new GatewaySpecAddress { Type = "test/fake-invalid-type", Value = "127.0.0.9" },
+                    new GatewaySpecAddress { Type = "IPAddress", Value = "198.51.100.1" },
+                    new GatewaySpecAddress { Value = "127.0.0.50" },
+                ],
+            },
+        };
+
+        Assert.Equal("127.0.0.50", allocator.Assign([gateway])["ns/static"]);
+    }
 }

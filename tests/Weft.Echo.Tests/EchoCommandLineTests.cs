@@ -64,10 +64,15 @@ public sealed class EchoCommandLineTests
     }
 
     [Fact]
-    public void Missing_value_and_grpc_mode_are_refused()
-    {
+    public void Missing_value_is_refused() =>
         Assert.Throws<ArgumentException>(() => EchoCommandLine.Parse(["--pod"], Environment()));
-        Assert.Throws<ArgumentException>(() => EchoCommandLine.Parse([], Environment(("GRPC_ECHO_SERVER", "1"))));
+
+    [Fact]
+    public void Grpc_mode_is_selected_by_the_variable_or_the_option()
+    {
+        Assert.True(EchoCommandLine.Parse([], Environment(("GRPC_ECHO_SERVER", "1"))).Options.Grpc);
+        Assert.True(EchoCommandLine.Parse(["--grpc", "--pod", "p"], Environment()).Options.Grpc);
+        Assert.False(EchoCommandLine.Parse([], Environment(("GRPC_ECHO_SERVER", ""))).Options.Grpc);
     }
 
     [Fact]

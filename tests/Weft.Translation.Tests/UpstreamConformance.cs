@@ -13,11 +13,11 @@ namespace Weft.Translation.Tests;
 /// <list type="bullet">
 /// <item>the test's <c>manifests</c> (expectations.json), <c>{GATEWAY_CLASS_NAME}</c> replaced by <c>gateway-conformance</c>;</item>
 /// <item>the Namespaces and Services of base/manifests.yaml, and the base Gateways the test's manifests name;</item>
-/// <item>the TLS Secrets the suite generates at setup (<c>runtimeResources</c>) that those resources name, holding
+/// <item>the TLS Secrets and CA ConfigMaps (<c>ca.crt</c>: tools/test-cert.pem) the suite generates at setup (<c>runtimeResources</c>) that those resources name, Secrets holding
 /// tools/test-cert.pem and tools/test-key.pem;</item>
 /// <item>the GatewayClass <c>gateway-conformance</c> with controllerName <c>weft.dev/gateway-controller</c>.</item>
 /// </list>
-/// Every text is decoded with the strict codec; documents of kinds Weft does not read (Deployments, ConfigMaps) are
+/// Every text is decoded with the strict codec; documents of kinds Weft does not read (Deployments) are
 /// dropped, any other decode error fails the test.
 /// </summary>
 internal static class UpstreamConformance
@@ -101,6 +101,20 @@ internal static class UpstreamConformance
         var secrets = new List<IKubernetesObject<V1ObjectMeta>>();
         foreach (var r in Expectations["runtimeResources"]!.AsArray().Select(r => r!.AsObject()))
         {
+            if (Str(r["kind"]) == "ConfigMap" && Names(used, Str(r["name"])!))
+            {
+                // A CA ConfigMap (BackendTLSPolicy): any parsable certificate stands for the generated CA.
+                var configMap = new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "ConfigMap",
+                    ["metadata"] = new JsonObject { ["name"] = Str(r["name"]), ["namespace"] = Str(r["namespace"]) },
+                    ["data"] = new JsonObject { ["ca.crt"] = File.ReadAllText(Path.Combine(ToolsDir, "test-cert.pem")) },
+                };
+                secrets.AddRange(DecodeText(YamlCodec.ToYaml(configMap), $"runtimeResources ConfigMap/{Str(r["namespace"])}/{Str(r["name"])}"));
+                continue;
+            }
+
             if (Str(r["kind"]) != "Secret" || !Names(used, Str(r["name"])!))
             {
                 continue;

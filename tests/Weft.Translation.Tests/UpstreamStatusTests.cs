@@ -113,6 +113,9 @@ internal sealed class StatusChecks
             case "GatewayStatusListeners":
                 GatewayStatusListeners(check, problems);
                 break;
+            case "BackendTLSPolicyCondition":
+                BackendTlsPolicyCondition(check, problems);
+                break;
             case var other:
                 throw new NotSupportedException($"status check `{other}` is not implemented by {nameof(StatusChecks)}; implement it (FORMAT.md section 4)");
         }
@@ -369,6 +372,28 @@ internal sealed class StatusChecks
     }
 
     /// <summary>status.parents of a route; empty when no status is written for it.</summary>
+    /// <summary>An up-to-date status.ancestors entry for the Gateway named as parent (namespace compared when set) has the condition.</summary>
+    private void BackendTlsPolicyCondition(JsonObject check, List<string> problems)
+    {
+        var key = Key("BackendTLSPolicy", Str(check["namespace"]), Str(check["name"])!);
+        var ancestors = _status.TryGetValue(key, out var s) ? Items(s["ancestors"]) : [];
+        if (!ancestors.All(a => UpToDate(a["conditions"], key)))
+        {
+            problems.Add($"{key}: a status.ancestors condition is not up to date");
+            return;
+        }
+
+        var (parentNs, parentName) = NamespacedName(check["parent"]);
+        var found = ancestors.Any(a =>
+            Str(a["ancestorRef"]?["name"]) == parentName
+            && (a["ancestorRef"]?["namespace"] is null || Str(a["ancestorRef"]!["namespace"]) == parentNs)
+            && HasCondition(a["conditions"], Str(check["type"])!, Str(check["status"]), Str(check["reason"])));
+        if (!found)
+        {
+            problems.Add($"{key}: no status.ancestors entry for {parentNs}/{parentName} has the condition; ancestors: {new JsonArray([.. ancestors.Select(a => a.DeepClone())]).ToJsonString()}");
+        }
+    }
+
     private List<JsonObject> Parents(string routeKey) =>
         _status.TryGetValue(routeKey, out var s) ? Items(s["parents"]) : [];
 

@@ -84,6 +84,7 @@ public static class Reasons
     public const string InvalidKind = "InvalidKind";
     public const string UnsupportedAddress = "UnsupportedAddress";
     public const string AddressNotAssigned = "AddressNotAssigned";
+    public const string AddressNotUsable = "AddressNotUsable";
     public const string ListenersNotValid = "ListenersNotValid";
     public const string NoResources = "NoResources";
     public const string UnsupportedRouteKind = "UnsupportedRouteKind";

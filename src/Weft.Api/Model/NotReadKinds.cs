@@ -10,7 +10,7 @@ public static class NotReadKinds
     // group → kinds that run workloads or configure the cluster: they matter on Kubernetes, not to Weft.
     private static readonly Dictionary<string, string[]> ClusterKinds = new(StringComparer.Ordinal)
     {
-        [""] = ["Pod", "ServiceAccount", "ConfigMap", "PersistentVolumeClaim", "PersistentVolume", "ResourceQuota", "LimitRange", "Endpoints", "ReplicationController"],
+        [""] = ["Pod", "ServiceAccount", "PersistentVolumeClaim", "PersistentVolume", "ResourceQuota", "LimitRange", "Endpoints", "ReplicationController"],
         ["apps"] = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"],
         ["batch"] = ["Job", "CronJob"],
         ["rbac.authorization.k8s.io"] = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
@@ -23,7 +23,7 @@ public static class NotReadKinds
     // group → kinds Weft will serve but does not yet: ignored, with a warning, never silently.
     private static readonly Dictionary<string, string[]> NotYetSupported = new(StringComparer.Ordinal)
     {
-        ["gateway.networking.k8s.io"] = ["GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy", "XListenerSet", "XBackendTrafficPolicy", "XMesh"],
+        ["gateway.networking.k8s.io"] = ["TLSRoute", "TCPRoute", "UDPRoute", "XListenerSet", "XBackendTrafficPolicy", "XMesh"],
         ["networking.istio.io"] = ["Gateway", "Sidecar", "EnvoyFilter", "WorkloadGroup"],
         ["security.istio.io"] = ["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"],
         ["networking.k8s.io"] = ["Ingress"],

@@ -17,10 +17,13 @@ public static class ResourceKinds
     public static readonly ResourceKind GatewayClass = new(GatewayApiGroup.Name, "GatewayClass", ["v1", "v1beta1"], typeof(GatewayClass), false, "gatewayclasses");
     public static readonly ResourceKind Gateway = new(GatewayApiGroup.Name, "Gateway", ["v1", "v1beta1"], typeof(Gateway), true, "gateways");
     public static readonly ResourceKind HttpRoute = new(GatewayApiGroup.Name, "HTTPRoute", ["v1", "v1beta1"], typeof(HttpRoute), true, "httproutes");
+    public static readonly ResourceKind GrpcRoute = new(GatewayApiGroup.Name, "GRPCRoute", ["v1"], typeof(GrpcRoute), true, "grpcroutes");
     public static readonly ResourceKind ReferenceGrant = new(GatewayApiGroup.Name, "ReferenceGrant", ["v1", "v1beta1"], typeof(ReferenceGrant), true, "referencegrants");
     public static readonly ResourceKind Namespace = new("", "Namespace", ["v1"], typeof(V1Namespace), false, "namespaces");
     public static readonly ResourceKind Service = new("", "Service", ["v1"], typeof(V1Service), true, "services");
     public static readonly ResourceKind Secret = new("", "Secret", ["v1"], typeof(V1Secret), true, "secrets");
+    public static readonly ResourceKind ConfigMap = new("", "ConfigMap", ["v1"], typeof(V1ConfigMap), true, "configmaps");
+    public static readonly ResourceKind BackendTlsPolicy = new(GatewayApiGroup.Name, "BackendTLSPolicy", ["v1", "v1alpha3"], typeof(BackendTlsPolicy), true, "backendtlspolicies");
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "EndpointSlice", ["v1"], typeof(V1EndpointSlice), true, "endpointslices");
     public static readonly ResourceKind WorkloadEntry = new(IstioNetworkingGroup.Name, "WorkloadEntry", ["v1", "v1beta1", "v1alpha3"], typeof(WorkloadEntry), true, "workloadentries");
     public static readonly ResourceKind ServiceEntry = new(IstioNetworkingGroup.Name, "ServiceEntry", ["v1", "v1beta1", "v1alpha3"], typeof(ServiceEntry), true, "serviceentries");
@@ -28,7 +31,7 @@ public static class ResourceKinds
     public static readonly ResourceKind DestinationRule = new(IstioNetworkingGroup.Name, "DestinationRule", ["v1", "v1beta1", "v1alpha3"], typeof(DestinationRule), true, "destinationrules");
 
     public static IReadOnlyList<ResourceKind> All { get; } =
-        [GatewayClass, Gateway, HttpRoute, ReferenceGrant, Namespace, Service, Secret, EndpointSlice, WorkloadEntry, ServiceEntry, VirtualService, DestinationRule];
+        [GatewayClass, Gateway, HttpRoute, GrpcRoute, ReferenceGrant, BackendTlsPolicy, Namespace, Service, Secret, ConfigMap, EndpointSlice, WorkloadEntry, ServiceEntry, VirtualService, DestinationRule];
 
     /// <summary>Finds a kind by apiVersion ("group/version" or "version" for the core group) and kind.</summary>
     public static ResourceKind? Find(string apiVersion, string kind)

@@ -16,10 +16,13 @@ public sealed record ResourceSnapshot
     public ImmutableArray<GatewayClass> GatewayClasses { get; init; } = [];
     public ImmutableArray<Gateway> Gateways { get; init; } = [];
     public ImmutableArray<HttpRoute> HttpRoutes { get; init; } = [];
+    public ImmutableArray<GrpcRoute> GrpcRoutes { get; init; } = [];
     public ImmutableArray<ReferenceGrant> ReferenceGrants { get; init; } = [];
     public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
     public ImmutableArray<V1Service> Services { get; init; } = [];
     public ImmutableArray<V1Secret> Secrets { get; init; } = [];
+    public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
+    public ImmutableArray<BackendTlsPolicy> BackendTlsPolicies { get; init; } = [];
     public ImmutableArray<V1EndpointSlice> EndpointSlices { get; init; } = [];
     public ImmutableArray<WorkloadEntry> WorkloadEntries { get; init; } = [];
     public ImmutableArray<ServiceEntry> ServiceEntries { get; init; } = [];
@@ -53,10 +56,13 @@ public sealed record ResourceSnapshot
             GatewayClasses = [.. sorted.OfType<GatewayClass>()],
             Gateways = [.. sorted.OfType<Gateway>()],
             HttpRoutes = [.. sorted.OfType<HttpRoute>()],
+            GrpcRoutes = [.. sorted.OfType<GrpcRoute>()],
             ReferenceGrants = [.. sorted.OfType<ReferenceGrant>()],
             Namespaces = [.. sorted.OfType<V1Namespace>()],
             Services = [.. sorted.OfType<V1Service>()],
             Secrets = [.. sorted.OfType<V1Secret>()],
+            ConfigMaps = [.. sorted.OfType<V1ConfigMap>()],
+            BackendTlsPolicies = [.. sorted.OfType<BackendTlsPolicy>()],
             EndpointSlices = [.. sorted.OfType<V1EndpointSlice>()],
             WorkloadEntries = [.. sorted.OfType<WorkloadEntry>()],
             ServiceEntries = [.. sorted.OfType<ServiceEntry>()],
@@ -67,7 +73,7 @@ public sealed record ResourceSnapshot
 
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All() =>
         GatewayClasses.Cast<IKubernetesObject<V1ObjectMeta>>()
-            .Concat(Gateways).Concat(HttpRoutes).Concat(ReferenceGrants).Concat(Namespaces)
-            .Concat(Services).Concat(Secrets).Concat(EndpointSlices).Concat(WorkloadEntries).Concat(ServiceEntries)
+            .Concat(Gateways).Concat(HttpRoutes).Concat(GrpcRoutes).Concat(ReferenceGrants).Concat(Namespaces)
+            .Concat(Services).Concat(Secrets).Concat(ConfigMaps).Concat(BackendTlsPolicies).Concat(EndpointSlices).Concat(WorkloadEntries).Concat(ServiceEntries)
             .Concat(VirtualServices).Concat(DestinationRules);
 }

@@ -35,6 +35,9 @@ public static partial class ResourceValidator
             case HttpRoute r:
                 ValidateHttpRoute(v, r.Spec);
                 break;
+            case GrpcRoute gr:
+                ValidateGrpcRoute(v, gr.Spec);
+                break;
             case GatewayClass c:
                 ValidateGatewayClass(v, c.Spec);
                 break;

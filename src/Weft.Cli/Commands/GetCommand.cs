@@ -11,7 +11,7 @@ internal static class GetCommand
 {
     public static Command Create()
     {
-        var kindArg = new Argument<string>("kind") { Description = "gatewayclasses, gateways, httproutes, services, referencegrants, namespaces, endpointslices, secrets, workloadentries, serviceentries" };
+        var kindArg = new Argument<string>("kind") { Description = "gatewayclasses, gateways, httproutes, grpcroutes, services, referencegrants, namespaces, endpointslices, secrets, workloadentries, serviceentries" };
         var nameArg = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "Only this resource." };
         var ns = CommonOptions.Namespace();
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces." };

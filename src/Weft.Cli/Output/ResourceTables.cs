@@ -15,7 +15,7 @@ internal static class ResourceTables
                 [Name(i), Str(i["spec"]?["controllerName"]), Condition(i["status"]?["conditions"], "Accepted"), Age(i, now)])),
             "Gateway" => (new[] { "NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE" }, i =>
                 [Name(i), Str(i["spec"]?["gatewayClassName"]), Str(i["status"]?["addresses"]?[0]?["value"]), Condition(i["status"]?["conditions"], "Programmed"), Age(i, now)]),
-            "HTTPRoute" => (new[] { "NAME", "HOSTNAMES", "ACCEPTED", "AGE" }, i =>
+            "HTTPRoute" or "GRPCRoute" => (new[] { "NAME", "HOSTNAMES", "ACCEPTED", "AGE" }, i =>
                 [Name(i), List(i["spec"]?["hostnames"]), ParentsAccepted(i), Age(i, now)]),
             "Service" => (new[] { "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE" }, i =>
                 [Name(i), Str(i["spec"]?["type"], "ClusterIP"), Str(i["spec"]?["clusterIP"], "<none>"), "<none>", Ports(i), Age(i, now)]),

@@ -28,8 +28,11 @@ public sealed class GatewayAddressAllocator
             foreach (var gw in gateways)
             {
                 var key = $"{gw.Metadata.NamespaceProperty}/{gw.Metadata.Name}";
-                var requested = gw.Spec.Addresses?.FirstOrDefault(a => (a.Type ?? "IPAddress") == "IPAddress"
-                    && IPAddress.TryParse(a.Value, out var ip) && IPAddress.IsLoopback(ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)?.Value;
+                // The same rule as the translator's (GatewayAddresses.Check): the first loopback IPv4
+                // IPAddress entry is bound; others are reported unusable there, not here.
+                var requested = gw.Spec.Addresses?.Select(a => string.IsNullOrEmpty(a.Type) || a.Type == "IPAddress" ? a.Value : null)
+                    .Select(v => IPAddress.TryParse(v, out var ip) && IPAddress.IsLoopback(ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? ip.ToString() : null)
+                    .FirstOrDefault(v => v is not null);
                 if (requested is not null)
                 {
                     _assigned[key] = requested;

@@ -55,6 +55,13 @@ public sealed class StatusStore
                 Conditions = StampAll(p.Conditions, (old as RouteStatus)?.Parents.FirstOrDefault(o => o.ParentRef == p.ParentRef)?.Conditions, now),
             })],
         },
+        PolicyStatus s => s with
+        {
+            Ancestors = [.. s.Ancestors.Select(a => a with
+            {
+                Conditions = StampAll(a.Conditions, (old as PolicyStatus)?.Ancestors.FirstOrDefault(o => o.AncestorRef == a.AncestorRef)?.Conditions, now),
+            })],
+        },
         _ => status,
     };
 

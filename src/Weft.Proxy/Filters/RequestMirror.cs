@@ -93,7 +93,8 @@ internal sealed partial class RequestMirror
         }
 
         message.Headers.TryAddWithoutValidation("Host", _rewriteHost ?? request.Host.Value);
-        _ = SendAsync(message, invoker, logger, _cluster.Name);
+        // A mirror to a TLS cluster (BackendTLSPolicy) goes through that cluster's client, never in plaintext.
+        _ = SendAsync(message, _cluster.Invoker ?? invoker, logger, _cluster.Name);
     }
 
     private static async Task SendAsync(HttpRequestMessage message, HttpMessageInvoker invoker, ILogger logger, string cluster)

@@ -21,7 +21,16 @@ internal sealed class ClusterModel
             Version = ir.Protocol == UpstreamProtocol.H2c ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
+
+        // Built once per snapshot (and shared across snapshots by setting); the default timeouts
+        // apply to TLS clusters, as the compiled model has no access to the proxy's options.
+        Invoker = ir.Tls is { } tls ? Clusters.UpstreamTlsClient.For(tls, ir.Protocol, TlsClientOptions) : null;
     }
+
+    private static readonly GatewayProxyOptions TlsClientOptions = new();
+
+    /// <summary>The client of a TLS cluster (BackendTLSPolicy), or null to use the proxy's shared plaintext client.</summary>
+    public HttpMessageInvoker? Invoker { get; }
 
     public string Name { get; }
     public ForwarderRequestConfig RequestConfig { get; }

@@ -25,6 +25,11 @@ internal static class GatewayStatusBuilder
             conditions.Add(ConditionFactory.Create(Conditions.Accepted, false, Reasons.Invalid, msg, generation));
             conditions.Add(ConditionFactory.Create(Conditions.Programmed, false, Reasons.Invalid, msg, generation));
         }
+        else if (!gateway.Address.Supported)
+        {
+            conditions.Add(ConditionFactory.Create(Conditions.Accepted, false, Reasons.UnsupportedAddress, gateway.Address.Message, generation));
+            conditions.Add(ConditionFactory.Create(Conditions.Programmed, false, Reasons.Invalid, "the Gateway is not accepted: " + gateway.Address.Message, generation));
+        }
         else
         {
             if (invalid.Count == 0)
@@ -38,14 +43,16 @@ internal static class GatewayStatusBuilder
                 conditions.Add(ConditionFactory.Create(Conditions.Accepted, programmable.Count > 0, Reasons.ListenersNotValid, message, generation));
             }
 
-            conditions.Add(programmable.Count > 0
+            conditions.Add(!gateway.Address.Usable
+                ? ConditionFactory.Create(Conditions.Programmed, false, Reasons.AddressNotUsable, gateway.Address.Message, generation)
+                : programmable.Count > 0
                 ? ConditionFactory.Create(Conditions.Programmed, true, Reasons.Programmed, $"the proxy serves {programmable.Count} listener(s) on {gateway.BindAddress}", generation)
                 : ConditionFactory.Create(Conditions.Programmed, false, Reasons.Invalid, "no listener can be programmed", generation));
         }
 
         var status = new GatewayStatus
         {
-            Addresses = gateway.Programmable ? [new GatewayStatusAddress { Type = "IPAddress", Value = gateway.BindAddress }] : null,
+            Addresses = gateway.Programmable ? [new GatewayStatusAddress { Type = GatewayAddresses.IpAddressType, Value = gateway.BindAddress }] : null,
             Conditions = conditions,
             Listeners = listeners,
         };
@@ -58,7 +65,8 @@ internal static class GatewayStatusBuilder
 
     private static ListenerStatus BuildListener(GatewayState gateway, ListenerState l, long? generation)
     {
-        var programmed = gateway.Class.Accepted && l.Programmable;
+        // A listener is only served when its Gateway's address can be bound.
+        var programmed = gateway.Class.Accepted && gateway.Address.Usable && l.Programmable;
         return new ListenerStatus
         {
             Name = l.Name,
@@ -68,7 +76,7 @@ internal static class GatewayStatusBuilder
             [
                 ConditionFactory.Create(Conditions.Accepted, l.Accepted, l.AcceptedReason, l.AcceptedMessage, generation),
                 ConditionFactory.Create(Conditions.Programmed, programmed, programmed ? Reasons.Programmed : Reasons.Invalid,
-                    programmed ? "the listener is programmed" : l.NotProgrammedMessage, generation),
+                    programmed ? "the listener is programmed" : !gateway.Address.Usable && l.Programmable ? "the Gateway is not programmed: " + gateway.Address.Message : l.NotProgrammedMessage, generation),
                 l.RefsResolved
                     ? ConditionFactory.Create(Conditions.ResolvedRefs, true, Reasons.ResolvedRefs, "all references are resolved", generation)
                     : ConditionFactory.Create(Conditions.ResolvedRefs, false, l.RefsReason, string.Join("; ", l.RefsMessages), generation),

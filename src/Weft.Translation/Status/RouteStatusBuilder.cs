@@ -36,7 +36,7 @@ internal static class RouteStatusBuilder
         }
 
         return new StatusUpdate(
-            new ResourceKey(GatewayApiGroup.Name, HttpRoute.KindName, route.Namespace, route.Name),
+            new ResourceKey(GatewayApiGroup.Name, route.Kind, route.Namespace, route.Name),
             new RouteStatus { Parents = parents });
     }
 }

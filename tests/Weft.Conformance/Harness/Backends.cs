@@ -60,11 +60,8 @@ internal sealed class Backends : IAsyncDisposable
             return [];
         }
 
-        if (env.ContainsKey("GRPC_ECHO_SERVER"))
-        {
-            NotStarted.Add($"{ns}/{name}: GRPC_ECHO_SERVER is set and samples/Echo has no gRPC mode");
-            return [];
-        }
+        // echo-basic's gRPC mode: the gRPC echo service over h2c on the HTTP port (FORMAT.md 9.6).
+        var grpc = !string.IsNullOrEmpty(env.GetValueOrDefault("GRPC_ECHO_SERVER"));
 
         EchoHttpsOptions? https = null;
         if (env.ContainsKey("TLS_SERVER_CERT"))
@@ -95,8 +92,9 @@ internal sealed class Backends : IAsyncDisposable
                 {
                     Address = IPAddress.Parse(ip),
                     Port = HttpPort,
-                    H2cPort = H2cPort,
+                    H2cPort = grpc ? null : H2cPort,
                     Https = https,
+                    Grpc = grpc,
                     Pod = podName,
                     Namespace = ns,
                     RequestLog = log,
@@ -108,7 +106,7 @@ internal sealed class Backends : IAsyncDisposable
             }
 
             _pods.Add(new Pod(podName, ns, name, labels, ip, server, log));
-            var ports = new JsonObject { ["http"] = HttpPort, ["h2c"] = H2cPort };
+            var ports = grpc ? new JsonObject { ["http"] = HttpPort } : new JsonObject { ["http"] = HttpPort, ["h2c"] = H2cPort };
             if (https is not null)
             {
                 ports["https"] = HttpsPort;

@@ -82,7 +82,7 @@ internal static class Actions
         foreach (var (path, rule) in action["removeWhere"] as JsonObject ?? [])
         {
             var index = (int)(rule.Long("valueEqualsOriginalIndex") ?? throw new ConformanceFailure(FailureStage.Runner, "removeWhere: unknown rule " + rule?.ToJsonString()));
-            var original = run.Original(kind, ns, name) ?? throw new ConformanceFailure(FailureStage.Runner, $"removeWhere: {kind} {ns}/{name} was not applied by the test");
+            var original = run.AppliedAtStart(kind, ns, name) ?? throw new ConformanceFailure(FailureStage.Runner, $"removeWhere: {kind} {ns}/{name} was not applied by the test");
             var value = (Json.Get(original, path) as JsonArray)?[index]?.Str("value");
             Filter(obj, path, e => e.Str("value") != value);
         }

@@ -79,6 +79,9 @@ internal static class StatusChecks
             case "RouteSpecHostnameCount":
                 await SpecCountAsync(run, check.Str("kind")!, check, "hostnames", check);
                 break;
+            case "GatewayStaticAddressesFinal":
+                await GatewayStaticAddressesFinalAsync(run, check);
+                break;
             default:
                 throw new ConformanceFailure(FailureStage.Runner, $"the runner does not implement the status check {kind} (see the test's notes in expectations.json)");
         }
@@ -618,6 +621,48 @@ internal static class StatusChecks
         if (count != check.Long("count"))
         {
             throw new ConformanceFailure(FailureStage.Status, $"{kind} {target.Str("namespace")}/{target.Str("name")}: spec.{field} has {count} entries, expected {check.Long("count")}");
+        }
+    }
+
+    /// <summary>
+    /// GatewayStaticAddresses' last check (its notes): immediate, on the Gateway as it is now (the
+    /// preceding checks have converged). spec.addresses has the expected count; status.addresses
+    /// holds none of the values of the original entries listed and holds the usable one, with the
+    /// type of that spec entry (Go compares the type pointers' values: absent == absent).
+    /// </summary>
+    private static async Task GatewayStaticAddressesFinalAsync(TestRun run, JsonObject check)
+    {
+        var g = check["gateway"]!;
+        var ns = g.Str("namespace");
+        var name = g.Str("name")!;
+        var original = run.AppliedAtStart("Gateway", ns, name)
+            ?? throw new ConformanceFailure(FailureStage.Runner, $"GatewayStaticAddressesFinal: Gateway {ns}/{name} was not applied by the test");
+        var originalAddresses = original["spec"].Objects("addresses").ToList();
+        var gw = await MustFetchAsync(run.Session, "Gateway", ns, name, run.Ct);
+        var specCount = gw["spec"].Arr("addresses").Count;
+        if (check.Long("specAddressCount") is { } expectedCount && specCount != expectedCount)
+        {
+            throw new ConformanceFailure(FailureStage.Status, $"Gateway {ns}/{name}: spec.addresses has {specCount} entries, expected {expectedCount}");
+        }
+
+        var status = gw["status"].Objects("addresses").ToList();
+        var shown = gw["status"]?["addresses"]?.ToJsonString() ?? "none";
+        foreach (var index in check["statusMustNotContainValueOfOriginalIndex"] as JsonArray ?? [])
+        {
+            var value = originalAddresses[(int)index!.GetValue<long>()].Str("value");
+            if (status.Any(a => a.Str("value") == value))
+            {
+                throw new ConformanceFailure(FailureStage.Status, $"Gateway {ns}/{name}: status.addresses must not contain {value}: {shown}");
+            }
+        }
+
+        var usable = originalAddresses[(int)check.Long("statusMustContainValueOfOriginalIndex")!.Value];
+        var match = status.FirstOrDefault(a => a.Str("value") == usable.Str("value"))
+            ?? throw new ConformanceFailure(FailureStage.Status, $"Gateway {ns}/{name}: status.addresses must contain {usable.Str("value")}: {shown}");
+        var typed = originalAddresses[(int)check.Long("statusTypeMustEqualTypeOfOriginalIndex")!.Value];
+        if (match.Str("type") != typed.Str("type"))
+        {
+            throw new ConformanceFailure(FailureStage.Status, $"Gateway {ns}/{name}: status address {usable.Str("value")} has type {match.Str("type") ?? "(none)"}, expected {typed.Str("type") ?? "(none)"}");
         }
     }
 }

@@ -41,5 +41,12 @@ internal sealed class TestRun(Session session, ConformanceTestDef test, Cancella
     public JsonObject? Original(string kind, string? ns, string name) =>
         Applied.LastOrDefault(d => d.Str("kind") == kind && d.Name() == name && (Kinds.IsClusterScoped(kind) || (d.Namespace() ?? "default") == (ns ?? "default")));
 
+    /// <summary>
+    /// The object as the test's manifests applied it, before any patch: what "original" means in
+    /// removeWhere's valueEqualsOriginalIndex and GatewayStaticAddressesFinal (expectations.json notes).
+    /// </summary>
+    public JsonObject? AppliedAtStart(string kind, string? ns, string name) =>
+        Applied.FirstOrDefault(d => d.Str("kind") == kind && d.Name() == name && (Kinds.IsClusterScoped(kind) || (d.Namespace() ?? "default") == (ns ?? "default")));
+
     public static string Key(string kind, string? ns, string name) => $"{kind}/{ns}/{name}";
 }

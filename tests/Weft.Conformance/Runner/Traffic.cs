@@ -54,6 +54,9 @@ internal static class Traffic
                 case "websocket":
                     await WebSocketAsync(run, c);
                     break;
+                case var grpc when GrpcTraffic.Handles(grpc):
+                    await GrpcTraffic.RunAsync(run, c, Window(run));
+                    break;
                 default:
                     throw new ConformanceFailure(FailureStage.Runner, $"the runner does not implement {type} cases");
             }
