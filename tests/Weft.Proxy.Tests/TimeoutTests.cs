@@ -17,7 +17,9 @@ namespace Weft.Proxy.Tests;
 /// <summary>Route timeouts (request, backendRequest) over real sockets: 504 with flag UT, and nothing else cut short.</summary>
 public sealed class TimeoutTests : IAsyncLifetime
 {
-    private static readonly TimeSpan UpstreamDelay = TimeSpan.FromSeconds(1);
+    // Far above the 200 ms timeouts under test, so a 504 that arrives late on a loaded machine (first
+    // connection, JIT) is still clearly the proxy's and not the upstream's answer.
+    private static readonly TimeSpan UpstreamDelay = TimeSpan.FromSeconds(3);
 
     private readonly GatewayProxy _proxy = new();
     private readonly HttpClient _client = Http.Client();
@@ -70,7 +72,7 @@ public sealed class TimeoutTests : IAsyncLifetime
     public async Task A_timeout_longer_than_the_upstream_or_none_lets_the_response_through()
     {
         await ServeAsync(
-            Timed("long", new TimeoutsIr { Request = TimeSpan.FromSeconds(5), BackendRequest = TimeSpan.FromSeconds(4) }),
+            Timed("long", new TimeoutsIr { Request = TimeSpan.FromSeconds(15), BackendRequest = TimeSpan.FromSeconds(12) }),
             Timed("none", null));
 
         // Several in a row: the pooled deadline of one request must not fire on the next.
