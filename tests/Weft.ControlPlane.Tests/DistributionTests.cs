@@ -101,6 +101,44 @@ public sealed class DistributionTests : IAsyncLifetime
         await WaitAsync(() => Volatile.Read(ref latest)?.Ports.Length == 1, "the gateway's snapshot");
     }
 
+    [Fact]
+    public async Task A_snapshot_larger_than_grpcs_default_4_MiB_reaches_the_proxy()
+    {
+        // 150 routes × 16 rules with a 2 KiB header match each: an IR of about 5 MiB.
+        var value = new string('v', 2048);
+        var yaml = new System.Text.StringBuilder();
+        for (var r = 0; r < 150; r++)
+        {
+            yaml.Append($"apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r{r}\n  namespace: default\nspec:\n  parentRefs:\n  - name: gw\n  rules:\n");
+            for (var i = 0; i < 16; i++)
+            {
+                yaml.Append($"  - matches:\n    - path:\n        type: PathPrefix\n        value: /r{r}/{i}\n      headers:\n      - name: x-big\n        value: {value}\n");
+            }
+
+            yaml.Append("---\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_dir, "big.yaml"), yaml.ToString());
+        var applied = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = new DistributionClient(
+            _server.XdsAddress,
+            new ProxyIdentity("gateway", "default", "gw"),
+            (ir, _, _) =>
+            {
+                var routes = ir.Ports.Sum(p => p.Listeners.Sum(l => l.VirtualHosts.Sum(h => h.Routes.Length)));
+                if (routes >= 2400)
+                {
+                    applied.TrySetResult(routes);
+                }
+
+                return Task.FromResult(new SnapshotOutcome(true, null));
+            },
+            NullLogger<DistributionClient>.Instance);
+        client.Start();
+        Assert.Equal(2400, await applied.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(_server.Cache.Get("default/gw").Json.Length > 4 * 1024 * 1024, "the snapshot is not above 4 MiB; the test would prove nothing");
+    }
+
     private static async Task WaitAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
