@@ -6,55 +6,10 @@ namespace Weft.Api.Validation;
 /// <summary>GRPCRoute: the CRD's limits and rules; the parts it shares with HTTPRoute (parentRefs, hostnames, filters, backendRefs) are checked by the same code.</summary>
 public static partial class ResourceValidator
 {
-    private static void ValidateGrpcRoute(Collector v, GrpcRouteSpec spec)
-    {
-        ValidateParentRefs(v, spec.ParentRefs);
-
-        var hostnames = spec.Hostnames ?? [];
-        if (hostnames.Count > 16)
+    private static void ValidateGrpcRoute(Collector v, GrpcRouteSpec spec) =>
+        ValidateRouteCommon(v, spec.ParentRefs, spec.Hostnames, spec.Rules, r => r.Name, r => r.Matches?.Count ?? 0, (rule, path) =>
         {
-            v.Invalid("spec.hostnames", $"at most 16 hostnames are allowed, there are {hostnames.Count}");
-        }
-
-        for (var i = 0; i < hostnames.Count; i++)
-        {
-            if (!IsHostname(hostnames[i], allowWildcard: true))
-            {
-                v.Invalid($"spec.hostnames[{i}]", HostnameMessage(hostnames[i], allowWildcard: true));
-            }
-        }
-
-        var rules = spec.Rules ?? [];
-        if (rules.Count > 16)
-        {
-            v.Invalid("spec.rules", $"at most 16 rules are allowed, there are {rules.Count}");
-        }
-
-        var totalMatches = 0;
-        var ruleNames = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < rules.Count; i++)
-        {
-            var rule = rules[i];
-            var path = $"spec.rules[{i}]";
-            if (rule.Name is not null)
-            {
-                if (!IsDnsSubdomain(rule.Name))
-                {
-                    v.Invalid(path + ".name", $"rule name `{rule.Name}` is not valid: it must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
-                }
-                else if (!ruleNames.Add(rule.Name))
-                {
-                    v.Invalid(path + ".name", $"rule name `{rule.Name}` must be unique within the route");
-                }
-            }
-
             var matches = rule.Matches ?? [];
-            totalMatches += matches.Count;
-            if (matches.Count > 64)
-            {
-                v.Invalid(path + ".matches", $"at most 64 matches are allowed per rule, there are {matches.Count}");
-            }
-
             for (var m = 0; m < matches.Count; m++)
             {
                 ValidateGrpcMatch(v, matches[m], $"{path}.matches[{m}]");
@@ -67,21 +22,10 @@ public static partial class ResourceValidator
             {
                 var br = backendRefs[b];
                 var bpath = $"{path}.backendRefs[{b}]";
-                ValidateBackendRef(v, bpath, br.Group, br.Kind, br.Name, br.Namespace, br.Port);
-                if (br.Weight is { } w && (w < 0 || w > MaxWeight))
-                {
-                    v.Invalid(bpath + ".weight", $"weight {w} is out of range: it must be between 0 and {MaxWeight}");
-                }
-
+                ValidateWeightedBackendRef(v, bpath, br.Group, br.Kind, br.Name, br.Namespace, br.Port, br.Weight);
                 ValidateGrpcFilters(v, br.Filters, bpath + ".filters");
             }
-        }
-
-        if (totalMatches > 128)
-        {
-            v.Invalid("spec.rules", $"While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128 (there are {totalMatches})");
-        }
-    }
+        });
 
     private static void ValidateGrpcMatch(Collector v, GrpcRouteMatch match, string path)
     {

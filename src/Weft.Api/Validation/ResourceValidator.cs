@@ -321,53 +321,9 @@ public static partial class ResourceValidator
 
     private static void ValidateHttpRoute(Collector v, HttpRouteSpec spec)
     {
-        ValidateParentRefs(v, spec.ParentRefs);
-
-        var hostnames = spec.Hostnames ?? [];
-        if (hostnames.Count > 16)
+        ValidateRouteCommon(v, spec.ParentRefs, spec.Hostnames, spec.Rules, r => r.Name, r => r.Matches?.Count ?? 0, (rule, path) =>
         {
-            v.Invalid("spec.hostnames", $"at most 16 hostnames are allowed, there are {hostnames.Count}");
-        }
-
-        for (var i = 0; i < hostnames.Count; i++)
-        {
-            if (!IsHostname(hostnames[i], allowWildcard: true))
-            {
-                v.Invalid($"spec.hostnames[{i}]", HostnameMessage(hostnames[i], allowWildcard: true));
-            }
-        }
-
-        var rules = spec.Rules ?? [];
-        if (rules.Count > 16)
-        {
-            v.Invalid("spec.rules", $"at most 16 rules are allowed, there are {rules.Count}");
-        }
-
-        var totalMatches = 0;
-        var ruleNames = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < rules.Count; i++)
-        {
-            var rule = rules[i];
-            var path = $"spec.rules[{i}]";
-            if (rule.Name is not null)
-            {
-                if (!IsDnsSubdomain(rule.Name))
-                {
-                    v.Invalid(path + ".name", $"rule name `{rule.Name}` is not valid: it must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
-                }
-                else if (!ruleNames.Add(rule.Name))
-                {
-                    v.Invalid(path + ".name", $"rule name `{rule.Name}` must be unique within the route");
-                }
-            }
-
             var matches = rule.Matches ?? [];
-            totalMatches += matches.Count;
-            if (matches.Count > 64)
-            {
-                v.Invalid(path + ".matches", $"at most 64 matches are allowed per rule, there are {matches.Count}");
-            }
-
             for (var m = 0; m < matches.Count; m++)
             {
                 ValidateMatch(v, matches[m], $"{path}.matches[{m}]");
@@ -380,12 +336,7 @@ public static partial class ResourceValidator
             {
                 var br = backendRefs[b];
                 var bpath = $"{path}.backendRefs[{b}]";
-                ValidateBackendRef(v, bpath, br.Group, br.Kind, br.Name, br.Namespace, br.Port);
-                if (br.Weight is { } w && (w < 0 || w > MaxWeight))
-                {
-                    v.Invalid(bpath + ".weight", $"weight {w} is out of range: it must be between 0 and {MaxWeight}");
-                }
-
+                ValidateWeightedBackendRef(v, bpath, br.Group, br.Kind, br.Name, br.Namespace, br.Port, br.Weight);
                 ValidateFilters(v, br.Filters, bpath + ".filters");
             }
 
@@ -444,11 +395,79 @@ public static partial class ResourceValidator
                     ParseDuration(v, retry.Backoff, path + ".retry.backoff");
                 }
             }
+        });
+    }
+
+    /// <summary>
+    /// What every route kind shares: parentRefs, hostnames, the CRD's limits on rules and matches,
+    /// unique rule names. <paramref name="validateRule"/> checks the kind's own parts of each rule.
+    /// </summary>
+    private static void ValidateRouteCommon<TRule>(
+        Collector v, List<ParentReference>? parentRefs, List<string>? hostnameList, List<TRule>? ruleList,
+        Func<TRule, string?> ruleName, Func<TRule, int> matchCount, Action<TRule, string> validateRule)
+    {
+        ValidateParentRefs(v, parentRefs);
+
+        var hostnames = hostnameList ?? [];
+        if (hostnames.Count > 16)
+        {
+            v.Invalid("spec.hostnames", $"at most 16 hostnames are allowed, there are {hostnames.Count}");
+        }
+
+        for (var i = 0; i < hostnames.Count; i++)
+        {
+            if (!IsHostname(hostnames[i], allowWildcard: true))
+            {
+                v.Invalid($"spec.hostnames[{i}]", HostnameMessage(hostnames[i], allowWildcard: true));
+            }
+        }
+
+        var rules = ruleList ?? [];
+        if (rules.Count > 16)
+        {
+            v.Invalid("spec.rules", $"at most 16 rules are allowed, there are {rules.Count}");
+        }
+
+        var totalMatches = 0;
+        var ruleNames = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var path = $"spec.rules[{i}]";
+            if (ruleName(rule) is { } name)
+            {
+                if (!IsDnsSubdomain(name))
+                {
+                    v.Invalid(path + ".name", $"rule name `{name}` is not valid: it must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+                }
+                else if (!ruleNames.Add(name))
+                {
+                    v.Invalid(path + ".name", $"rule name `{name}` must be unique within the route");
+                }
+            }
+
+            var matches = matchCount(rule);
+            totalMatches += matches;
+            if (matches > 64)
+            {
+                v.Invalid(path + ".matches", $"at most 64 matches are allowed per rule, there are {matches}");
+            }
+
+            validateRule(rule, path);
         }
 
         if (totalMatches > 128)
         {
             v.Invalid("spec.rules", $"While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128 (there are {totalMatches})");
+        }
+    }
+
+    private static void ValidateWeightedBackendRef(Collector v, string path, string? group, string? kind, string name, string? ns, int? port, int? weight)
+    {
+        ValidateBackendRef(v, path, group, kind, name, ns, port);
+        if (weight is { } w && (w < 0 || w > MaxWeight))
+        {
+            v.Invalid(path + ".weight", $"weight {w} is out of range: it must be between 0 and {MaxWeight}");
         }
     }
 
