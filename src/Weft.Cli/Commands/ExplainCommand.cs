@@ -51,7 +51,7 @@ internal static class ExplainCommand
                 ? TranslateFiles(paths)
                 : await FetchAsync(parse.GetValue(server)!, ct).ConfigureAwait(false);
             var wanted = parse.GetValue(gateway);
-            if (wanted is not null && !snapshots.ContainsKey(wanted))
+            if (wanted is not null && (!snapshots.ContainsKey(wanted) || wanted.StartsWith(SidecarPrefix, StringComparison.Ordinal)))
             {
                 throw new CliException($"gateway {wanted} not found; gateways: {(snapshots.Count == 0 ? "none" : string.Join(", ", snapshots.Keys))}");
             }
@@ -64,9 +64,11 @@ internal static class ExplainCommand
             }
 
             Console.WriteLine($"request   {request.Method} {uri}" + (hostHeader is null ? "" : $" (Host: {hostHeader})"));
-            var gatewayKeys = snapshots.Keys.Where(k => !k.StartsWith(SidecarPrefix, StringComparison.Ordinal)).ToList();
+            // Each gateway's table is compiled once; the same tables answer "who listens" and "why".
+            var gateways = snapshots.Where(p => !p.Key.StartsWith(SidecarPrefix, StringComparison.Ordinal))
+                .ToDictionary(p => p.Key, p => RouteTable.Compile(p.Value), StringComparer.Ordinal);
             var fromNamespace = parse.GetValue(from);
-            if (fromNamespace is null && wanted is null && !gatewayKeys.Any(k => ResolvePort(RouteTable.Compile(snapshots[k]), uri) is not null))
+            if (fromNamespace is null && wanted is null && !gateways.Values.Any(t => ResolvePort(t, uri) is not null))
             {
                 fromNamespace = "default";
             }
@@ -86,10 +88,10 @@ internal static class ExplainCommand
             }
 
             var matched = false;
-            var candidates = wanted is not null ? [wanted] : gatewayKeys;
+            var candidates = wanted is not null ? [wanted] : gateways.Keys.Order(StringComparer.Ordinal).ToList();
             foreach (var key in candidates)
             {
-                var table = RouteTable.Compile(snapshots[key]);
+                var table = gateways[key];
                 var port = ResolvePort(table, uri);
                 if (port is null)
                 {
@@ -109,11 +111,6 @@ internal static class ExplainCommand
                 {
                     break;
                 }
-            }
-
-            if (candidates.Count == 0 || (wanted is null && !candidates.Any(k => ResolvePort(RouteTable.Compile(snapshots[k]), uri) is not null)))
-            {
-                Console.WriteLine($"result    no gateway listens on port {uri.Port}");
             }
 
             return matched ? 0 : 2;

@@ -171,25 +171,12 @@ public static class AdminApi
     private static JsonNode WithStatus(StoredResource r, StatusStore status, ProxyRegistry proxies)
     {
         var node = JsonNode.Parse(YamlCodec.ToJson(r.Object, indented: false))!.AsObject();
-        if (r.Location is { } loc && loc.Line > 0)
+        var source = r.Location is { Line: > 0 } loc ? $"{loc.File}:{loc.Line}" : r.Origin == ResourceStore.ApiOrigin ? "weft apply" : null;
+        if (source is not null && node["metadata"] is JsonObject meta)
         {
-            var meta = node["metadata"]?.AsObject();
-            if (meta is not null)
-            {
-                var annotations = meta["annotations"]?.AsObject() ?? new JsonObject();
-                annotations["weft.dev/source"] = $"{loc.File}:{loc.Line}";
-                meta["annotations"] = annotations;
-            }
-        }
-        else if (r.Origin == ResourceStore.ApiOrigin)
-        {
-            var meta = node["metadata"]?.AsObject();
-            if (meta is not null)
-            {
-                var annotations = meta["annotations"]?.AsObject() ?? new JsonObject();
-                annotations["weft.dev/source"] = "weft apply";
-                meta["annotations"] = annotations;
-            }
+            var annotations = meta["annotations"]?.AsObject() ?? new JsonObject();
+            annotations["weft.dev/source"] = source;
+            meta["annotations"] = annotations;
         }
 
         node.Remove("status");
