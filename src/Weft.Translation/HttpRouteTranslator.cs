@@ -64,14 +64,46 @@ internal static class HttpRouteTranslator
     {
         var byId = gateways.ToDictionary(g => g.Id, StringComparer.Ordinal);
         var result = new List<HttpRouteState>();
+        var cache = context.Options.Cache?.RoutesFor(context.Snapshot);
+        var reused = 0;
         foreach (var route in context.Snapshot.HttpRoutes)
         {
-            var state = Compile(context, route, HttpRoute.KindName);
+            HttpRouteState state;
+            if (cache is null)
+            {
+                state = Compile(context, route, HttpRoute.KindName);
+            }
+            else if (cache.TryGetValue(route, out var compiled))
+            {
+                context.Diagnostics.AddRange(compiled.Diagnostics);
+                state = new HttpRouteState
+                {
+                    Route = route,
+                    Kind = HttpRoute.KindName,
+                    Rules = compiled.Rules,
+                    UnresolvedReason = compiled.UnresolvedReason,
+                    UnresolvedMessages = compiled.UnresolvedMessages,
+                };
+                reused++;
+            }
+            else
+            {
+                var mark = context.Diagnostics.Count;
+                state = Compile(context, route, HttpRoute.KindName);
+                cache.AddOrUpdate(route, new CompiledHttpRoute(state.Rules, state.UnresolvedReason, state.UnresolvedMessages, context.Diagnostics.Since(mark)));
+            }
+
             Attach(context, state, byId);
             result.Add(state);
         }
 
-        // GRPCRoutes go through the same compilation and attachment, in HTTPRoute form.
+        if (context.Options.Cache is { } stats)
+        {
+            stats.LastRouteCounts = (reused, context.Snapshot.HttpRoutes.Length - reused);
+        }
+
+        // GRPCRoutes go through the same compilation and attachment, in HTTPRoute form
+        // (converted afresh each time, so not cached).
         foreach (var route in context.Snapshot.GrpcRoutes)
         {
             var state = Compile(context, GrpcRouteTranslator.ToHttpRoute(context, route), GrpcRoute.KindName);

@@ -17,11 +17,29 @@ internal static class RouteKindConflicts
             var losers = new Dictionary<HttpRouteState, List<string>>();
             foreach (var listener in gateway.Listeners)
             {
+                // The rule is only about routes of different kinds; a listener that serves one kind
+                // (the common case, thousands of HTTPRoutes) has nothing to resolve.
+                if (!HasBothKinds(listener))
+                {
+                    continue;
+                }
+
                 var ordered = listener.Attached.Values
                     .OrderBy(a => a.Route.CreationTimestamp ?? DateTime.MaxValue)
                     .ThenBy(a => a.Route.Id, StringComparer.Ordinal)
                     .ThenBy(a => a.Route.Kind, StringComparer.Ordinal)
                     .ToList();
+                var byKind = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+                for (var i = 0; i < ordered.Count; i++)
+                {
+                    if (!byKind.TryGetValue(ordered[i].Route.Kind, out var positions))
+                    {
+                        byKind[ordered[i].Route.Kind] = positions = [];
+                    }
+
+                    positions.Add(i);
+                }
+
                 var rejected = new HashSet<AttachedRoute>();
                 for (var i = 0; i < ordered.Count; i++)
                 {
@@ -31,20 +49,31 @@ internal static class RouteKindConflicts
                         continue;
                     }
 
-                    foreach (var other in ordered.Skip(i + 1))
+                    // Only routes of another kind, younger than the winner: h x g pairs, not n².
+                    foreach (var (kind, positions) in byKind)
                     {
-                        if (other.Route.Kind == winner.Route.Kind || rejected.Contains(other) || !Intersect(winner.Hostnames, other.Hostnames))
+                        if (kind == winner.Route.Kind)
                         {
                             continue;
                         }
 
-                        rejected.Add(other);
-                        if (!losers.TryGetValue(other.Route, out var why))
+                        var start = positions.BinarySearch(i + 1);
+                        for (var p = start < 0 ? ~start : start; p < positions.Count; p++)
                         {
-                            losers[other.Route] = why = [];
-                        }
+                            var other = ordered[positions[p]];
+                            if (rejected.Contains(other) || !Intersect(winner.Hostnames, other.Hostnames))
+                            {
+                                continue;
+                            }
 
-                        why.Add($"listener {listener.Name} already serves {winner.Route.Kind} {winner.Route.Id} for intersecting hostnames (the older route wins)");
+                            rejected.Add(other);
+                            if (!losers.TryGetValue(other.Route, out var why))
+                            {
+                                losers[other.Route] = why = [];
+                            }
+
+                            why.Add($"listener {listener.Name} already serves {winner.Route.Kind} {winner.Route.Id} for intersecting hostnames (the older route wins)");
+                        }
                     }
                 }
 
@@ -82,6 +111,24 @@ internal static class RouteKindConflicts
                 route.Parents[p] = parent with { Accepted = false, Reason = Weft.Api.GatewayApi.Reasons.HostnameConflict, Message = string.Join("; ", why) };
             }
         }
+    }
+
+    private static bool HasBothKinds(ListenerState listener)
+    {
+        string? kind = null;
+        foreach (var attached in listener.Attached.Values)
+        {
+            if (kind is null)
+            {
+                kind = attached.Route.Kind;
+            }
+            else if (!string.Equals(kind, attached.Route.Kind, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // "*" is the virtual host of a route without hostnames on a listener without one: every host.

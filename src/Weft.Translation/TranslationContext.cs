@@ -84,6 +84,12 @@ internal sealed class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = [];
 
+    public int Count => _items.Count;
+
+    public List<Diagnostic> Since(int index) => _items.GetRange(index, _items.Count - index);
+
+    public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
+
     public void Add(DiagnosticCode code, string resource, string? field, string message) =>
         _items.Add(new Diagnostic
         {

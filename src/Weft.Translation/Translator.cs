@@ -15,6 +15,9 @@ public sealed record TranslatorOptions
 
     /// <summary>"namespace/name" of a Gateway → the address its proxy binds; a missing entry binds 127.0.0.1.</summary>
     public IReadOnlyDictionary<string, string> GatewayAddresses { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Reuse between translations (the control plane passes one; null compiles everything).</summary>
+    public TranslationCache? Cache { get; init; }
 }
 
 /// <summary>What one translation produces: per-Gateway IR, status for the resources we own, and diagnostics.</summary>

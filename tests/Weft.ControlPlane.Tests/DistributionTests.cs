@@ -57,7 +57,10 @@ public sealed class DistributionTests : IAsyncLifetime
 
                 return Task.FromResult(rejectNext ? new SnapshotOutcome(false, "listener port 81: refused by test") : new SnapshotOutcome(true, null));
             },
-            NullLogger<DistributionClient>.Instance);
+            NullLogger<DistributionClient>.Instance)
+        {
+            AcceptInProcessSnapshots = false, // the wire path a remote proxy takes
+        };
         client.Start();
         await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(80, received.Single().Ir.Ports.Single().Port);
@@ -133,10 +136,54 @@ public sealed class DistributionTests : IAsyncLifetime
 
                 return Task.FromResult(new SnapshotOutcome(true, null));
             },
-            NullLogger<DistributionClient>.Instance);
+            NullLogger<DistributionClient>.Instance)
+        {
+            AcceptInProcessSnapshots = false, // the size limit is the JSON path's
+        };
         client.Start();
         Assert.Equal(2400, await applied.Task.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.True(_server.Cache.Get("default/gw").Json.Length > 4 * 1024 * 1024, "the snapshot is not above 4 MiB; the test would prove nothing");
+    }
+
+    [Fact]
+    public async Task A_proxy_in_the_control_planes_process_shares_its_IR_and_still_acks_and_nacks()
+    {
+        var received = new List<(string Version, GatewaySnapshotIr Ir)>();
+        var rejectNext = false;
+        await using var client = new DistributionClient(
+            _server.XdsAddress,
+            new ProxyIdentity("gateway", "default", "gw"),
+            (ir, version, _) =>
+            {
+                lock (received)
+                {
+                    received.Add((version, ir));
+                }
+
+                return Task.FromResult(rejectNext ? new SnapshotOutcome(false, "refused by test") : new SnapshotOutcome(true, null));
+            },
+            NullLogger<DistributionClient>.Instance);
+        client.Start();
+        await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The very object the control plane translated: no JSON was decoded for it.
+        var first = received.Single();
+        Assert.Same(_server.Cache.Get("default/gw").Ir, first.Ir);
+        Assert.Equal(80, first.Ir.Ports.Single().Port);
+        await WaitAsync(() => _server.Proxies.All.SingleOrDefault()?.AckedVersion == first.Version, "the ACK");
+
+        await File.WriteAllTextAsync(Path.Combine(_dir, "gw.yaml"), Gateway(82));
+        await WaitAsync(() => client.ServingVersion != first.Version, "the second snapshot");
+        lock (received)
+        {
+            Assert.Equal(82, received[^1].Ir.Ports.Single().Port);
+            Assert.Same(_server.Cache.Get("default/gw").Ir, received[^1].Ir);
+        }
+
+        rejectNext = true;
+        await File.WriteAllTextAsync(Path.Combine(_dir, "gw.yaml"), Gateway(83));
+        await WaitAsync(() => _server.Proxies.All.SingleOrDefault()?.LastError is not null, "the NACK");
+        Assert.Equal("refused by test", _server.Proxies.All.Single().LastError);
     }
 
     private static async Task WaitAsync(Func<bool> condition, string what)

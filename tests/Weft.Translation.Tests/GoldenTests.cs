@@ -52,6 +52,13 @@ public sealed class GoldenTests
         var actual = Render(result);
         Assert.Equal(actual, Render(Translator.Translate(snapshot, Options)));
 
+        // The control plane's cache: a first translation fills it, a second one reuses every
+        // HTTPRoute's compilation, and neither may differ from the uncached result.
+        var cache = new TranslationCache();
+        Assert.Equal(actual, Render(Translator.Translate(snapshot, Options with { Cache = cache })));
+        Assert.Equal(actual, Render(Translator.Translate(snapshot, Options with { Cache = cache })));
+        Assert.Equal((snapshot.HttpRoutes.Length, 0), cache.LastRouteCounts);
+
         if (Environment.GetEnvironmentVariable("WEFT_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(output, actual);

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Weft.Ir;
 using Weft.Ir.Wire;
 
 namespace Weft.ControlPlane.Distribution;
@@ -38,6 +39,8 @@ public sealed partial class DistributionService : Ir.Wire.Distribution.Distribut
         var nodeId = string.IsNullOrEmpty(hello.NodeId) ? Guid.NewGuid().ToString("n") : hello.NodeId;
         _registry.Connected(new ProxyStatus { NodeId = nodeId, Role = hello.Role, Gateway = gateway, ConnectedAt = _time.GetUtcNow(), AckedVersion = NullIfEmpty(hello.LastVersion) });
         LogConnected(nodeId, gateway);
+        var inProcess = hello.ProcessToken == InProcessSnapshots.ProcessToken;
+        var parked = new List<string>();
         try
         {
             var reader = ReadAcksAsync(requestStream, nodeId, ct);
@@ -50,12 +53,22 @@ public sealed partial class DistributionService : Ir.Wire.Distribution.Distribut
                 {
                     sent = current.Version;
                     var nonce = Guid.NewGuid().ToString("n");
-                    await responseStream.WriteAsync(new SnapshotMessage
+                    var message = new SnapshotMessage { Version = current.Version, Nonce = nonce };
+                    if (inProcess)
                     {
-                        Version = current.Version,
-                        Nonce = nonce,
-                        SnapshotJson = ByteString.CopyFrom(current.Json),
-                    }, ct).ConfigureAwait(false);
+                        // A proxy in this process shares the immutable IR (see InProcessSnapshots);
+                        // it takes each one when it reads the message, in order.
+                        parked.RemoveAll(n => !InProcessSnapshots.IsParked(n));
+                        parked.Add(nonce);
+                        InProcessSnapshots.Park(nonce, current.Ir);
+                        message.InProcess = true;
+                    }
+                    else
+                    {
+                        message.SnapshotJson = ByteString.CopyFrom(current.Json);
+                    }
+
+                    await responseStream.WriteAsync(message, ct).ConfigureAwait(false);
                     _registry.Sent(nodeId, current.Version);
                 }
 
@@ -75,6 +88,11 @@ public sealed partial class DistributionService : Ir.Wire.Distribution.Distribut
         }
         finally
         {
+            foreach (var nonce in parked)
+            {
+                InProcessSnapshots.Discard(nonce);
+            }
+
             _registry.Disconnected(nodeId);
             LogDisconnected(nodeId, gateway);
         }

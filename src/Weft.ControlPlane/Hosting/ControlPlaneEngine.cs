@@ -26,6 +26,7 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
     private readonly ControlPlaneOptions _options;
     private readonly GatewayAddressAllocator _addresses;
     private readonly ILogger _logger;
+    private readonly TranslationCache _translationCache = new();
     private readonly SemaphoreSlim _dirty = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -121,26 +122,29 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
             .ThenBy(p => p.Stored?.Location?.Line ?? 0)
             .Select(p => p.Gateway));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var pausedBefore = GC.GetTotalPauseDuration();
         var result = Translator.Translate(snapshot, new TranslatorOptions
         {
             ControllerName = _options.ControllerName,
             PortOffset = _options.PortOffset,
             GatewayAddresses = addresses,
+            Cache = _translationCache,
         });
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        _status.Set(result.Statuses.Select(s => (s.Key, s.Status)));
         var snapshots = new Dictionary<string, Ir.GatewaySnapshotIr>(result.Gateways, StringComparer.Ordinal);
         foreach (var (ns, sidecar) in result.Sidecars)
         {
             snapshots[SnapshotKeys.ForSidecar(ns)] = sidecar;
         }
 
+        // Proxies first (the change reaches traffic sooner), then status.
         _cache.Update(snapshots);
+        _status.Set(result.Statuses.Select(s => (s.Key, s.Status)));
         Volatile.Write(ref _last, result);
         Interlocked.Exchange(ref _translatedVersion, snapshot.Version);
         var signal = Interlocked.Exchange(ref _translated, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         signal.TrySetResult();
-        LogTranslated(snapshot.Version, result.Gateways.Count, elapsed.TotalMilliseconds);
+        LogTranslated(snapshot.Version, result.Gateways.Count, _translationCache.LastRouteCounts.Compiled, _translationCache.LastRouteCounts.Reused, elapsed.TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds - elapsed.TotalMilliseconds, (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds);
         ReportNewDiagnostics(result.Diagnostics);
         Translated?.Invoke(result);
     }
@@ -186,8 +190,8 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         _dirty.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "translated store version {Version}: {Gateways} gateways in {Milliseconds:F1} ms")]
-    private partial void LogTranslated(long version, int gateways, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "translated store version {Version}: {Gateways} gateways ({Compiled} HTTPRoutes compiled, {Reused} reused) in {Milliseconds:F1} ms, status and snapshots in {PublishMs:F1} ms (GC pauses {GcPauseMs:F1} ms)")]
+    private partial void LogTranslated(long version, int gateways, int compiled, int reused, double milliseconds, double publishMs, double gcPauseMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "translation failed; proxies keep their last snapshot")]
     private partial void LogTranslationFailed(Exception e);

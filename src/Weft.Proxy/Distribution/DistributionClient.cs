@@ -52,6 +52,12 @@ public sealed partial class DistributionClient : IAsyncDisposable
     /// <summary>The version this proxy serves ("" before the first snapshot).</summary>
     public string ServingVersion => Volatile.Read(ref _servingVersion);
 
+    /// <summary>
+    /// Whether a control plane in this same process may hand snapshots over as IR objects instead of
+    /// JSON (see <see cref="InProcessSnapshots"/>). On by default; off forces the JSON path.
+    /// </summary>
+    public bool AcceptInProcessSnapshots { get; init; } = true;
+
     public bool Connected { get; private set; }
 
     /// <summary>Completes when the first snapshot has been applied.</summary>
@@ -123,6 +129,7 @@ public sealed partial class DistributionClient : IAsyncDisposable
             Namespace = _identity.Namespace,
             Name = _identity.Name,
             LastVersion = ServingVersion,
+            ProcessToken = AcceptInProcessSnapshots ? InProcessSnapshots.ProcessToken : "",
         };
         foreach (var (key, value) in _identity.Labels)
         {
@@ -136,9 +143,14 @@ public sealed partial class DistributionClient : IAsyncDisposable
             connected();
             var message = call.ResponseStream.Current;
             SnapshotOutcome outcome;
+            var received = System.Diagnostics.Stopwatch.GetTimestamp();
+            var decoded = received;
             try
             {
-                var snapshot = IrJson.Deserialize(message.SnapshotJson.Span);
+                var snapshot = message.InProcess
+                    ? InProcessSnapshots.TryTake(message.Nonce, out var shared) ? shared : throw new InvalidOperationException($"in-process snapshot {message.Version} was not found")
+                    : IrJson.Deserialize(message.SnapshotJson.Span);
+                decoded = System.Diagnostics.Stopwatch.GetTimestamp();
                 outcome = await _apply(snapshot, message.Version, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
@@ -150,7 +162,7 @@ public sealed partial class DistributionClient : IAsyncDisposable
             {
                 Volatile.Write(ref _servingVersion, message.Version);
                 _firstApplied.TrySetResult();
-                LogApplied(message.Version);
+                LogApplied(message.Version, message.SnapshotJson.Length, System.Diagnostics.Stopwatch.GetElapsedTime(received, decoded).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(decoded).TotalMilliseconds);
             }
 
             if (outcome.Error is null)
@@ -178,8 +190,8 @@ public sealed partial class DistributionClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "applied snapshot version {Version}")]
-    private partial void LogApplied(string version);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "applied snapshot version {Version} ({Bytes} bytes): decoded in {DecodeMs:F1} ms, applied in {ApplyMs:F1} ms")]
+    private partial void LogApplied(string version, int bytes, double decodeMs, double applyMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "snapshot version {Version}: {Error}")]
     private partial void LogRejected(string version, string error);

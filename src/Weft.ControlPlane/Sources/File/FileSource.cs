@@ -15,7 +15,11 @@ public sealed partial class FileSource : IAsyncDisposable
 {
     public const string Origin = "files";
 
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(40);
+    // An edit is read once the folder has been quiet this long (editors and `cp -r` write in bursts),
+    // but never later than MaxDebounce after its first event, so a steady stream of writes cannot
+    // starve the reload.
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxDebounce = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly IReadOnlyList<string> _paths;
@@ -82,11 +86,14 @@ public sealed partial class FileSource : IAsyncDisposable
             {
                 // Watcher events wake us at once; the poll catches what inotify misses
                 // (editors that replace files, network file systems, exhausted watch limits).
-                await _signal.WaitAsync(PollInterval, ct).ConfigureAwait(false);
-                await Task.Delay(Debounce, ct).ConfigureAwait(false);
-                while (_signal.CurrentCount > 0)
+                if (await _signal.WaitAsync(PollInterval, ct).ConfigureAwait(false))
                 {
-                    await _signal.WaitAsync(ct).ConfigureAwait(false);
+                    var first = System.Diagnostics.Stopwatch.GetTimestamp();
+                    do
+                    {
+                        await Task.Delay(Debounce, ct).ConfigureAwait(false);
+                    }
+                    while (Drain() && System.Diagnostics.Stopwatch.GetElapsedTime(first) < MaxDebounce);
                 }
 
                 Reload();
@@ -102,9 +109,22 @@ public sealed partial class FileSource : IAsyncDisposable
         }
     }
 
+    // True when events arrived since the last look (the folder is not quiet yet).
+    private bool Drain()
+    {
+        var any = false;
+        while (_signal.Wait(0))
+        {
+            any = true;
+        }
+
+        return any;
+    }
+
     /// <summary>Re-reads files whose size or time changed, and pushes the result to the store.</summary>
     public void Reload()
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var missing = new List<Diagnostic>();
         var changed = false;
@@ -149,6 +169,7 @@ public sealed partial class FileSource : IAsyncDisposable
         if (changed)
         {
             _store.ReplaceSource(Origin, _files.Values.SelectMany(f => f.Serving));
+            LogReloaded(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
         if (changed || !previousDiagnostics.SequenceEqual(diagnostics))
@@ -235,6 +256,9 @@ public sealed partial class FileSource : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{File} could not be read yet: {Reason}")]
     private partial void LogReadRetry(string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "files reloaded into the store in {Milliseconds:F1} ms")]
+    private partial void LogReloaded(double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "reloading files failed")]
     private partial void LogReloadFailed(Exception e);

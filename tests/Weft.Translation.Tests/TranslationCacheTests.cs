@@ -1,0 +1,145 @@
+using Weft.Api.Model;
+using Weft.Api.Yaml;
+
+namespace Weft.Translation.Tests;
+
+/// <summary>
+/// The control plane reuses an HTTPRoute's compilation while the route object and the backend
+/// world (Services, ServiceEntries, ReferenceGrants) are the same instances; anything else must
+/// give exactly what a translation from scratch gives.
+/// </summary>
+public sealed class TranslationCacheTests
+{
+    private const string Base = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: default}
+        spec:
+          gatewayClassName: weft
+          listeners:
+          - {name: http, protocol: HTTP, port: 80}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: svc, namespace: default}
+        spec:
+          ports:
+          - port: 80
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: a, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          hostnames: [a.example.com]
+          rules:
+          - retry: {attempts: 2}
+            backendRefs: [{name: svc, port: 80}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: b, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          hostnames: [b.example.com]
+          rules:
+          - matches: [{path: {type: RegularExpression, value: "/items/[0-9]+"}}]
+            backendRefs: [{name: svc, port: 80}]
+        """;
+
+    private const string GatewayClass = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: weft}
+        spec: {controllerName: weft.dev/gateway-controller}
+        """;
+
+    private static List<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> Decode(string yaml)
+    {
+        var decoded = YamlCodec.Decode(yaml, "test.yaml");
+        Assert.False(decoded.HasErrors, string.Join("\n", decoded.Diagnostics));
+        return [.. decoded.Resources.Select(r => r.Object)];
+    }
+
+    private static string Fresh(IEnumerable<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> objects) =>
+        GoldenTests.Render(Translator.Translate(ResourceSnapshot.From(objects), GoldenTests.Options));
+
+    private static string Cached(TranslationCache cache, IEnumerable<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> objects) =>
+        GoldenTests.Render(Translator.Translate(ResourceSnapshot.From(objects), GoldenTests.Options with { Cache = cache }));
+
+    [Fact]
+    public void A_new_route_is_the_only_one_compiled_and_the_result_is_the_same_as_from_scratch()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        Cached(cache, objects);
+        Assert.Equal((0, 2), cache.LastRouteCounts);
+
+        objects.AddRange(Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: c, namespace: default}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: [a.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /c}}]
+                backendRefs: [{name: svc, port: 80}]
+            """));
+        var cached = Cached(cache, objects);
+        Assert.Equal((2, 1), cache.LastRouteCounts);
+        Assert.Equal(Fresh(objects), cached);
+
+        // The reused route's diagnostic (retry is not applied) is still reported.
+        Assert.Contains("retries are not applied", cached, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_changed_service_compiles_every_route_again()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        var before = Cached(cache, objects);
+
+        // The Service loses port 80: every route's backend is now unresolved.
+        var index = objects.FindIndex(o => o is k8s.Models.V1Service);
+        objects[index] = Decode("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: svc, namespace: default}
+            spec:
+              ports:
+              - port: 81
+            """).Single();
+        var after = Cached(cache, objects);
+        Assert.Equal((0, 2), cache.LastRouteCounts);
+        Assert.Equal(Fresh(objects), after);
+        Assert.NotEqual(before, after);
+        Assert.Contains("BackendNotFound", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_route_replaced_by_a_new_object_is_compiled_again()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        Cached(cache, objects);
+
+        var index = objects.FindIndex(o => o.Metadata.Name == "b");
+        objects[index] = Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: b, namespace: default}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: [b.example.com]
+              rules:
+              - matches: [{path: {type: Exact, value: /only}}]
+                backendRefs: [{name: svc, port: 80}]
+            """).Single();
+        var after = Cached(cache, objects);
+        Assert.Equal((1, 1), cache.LastRouteCounts);
+        Assert.Equal(Fresh(objects), after);
+        Assert.Contains("/only", after, StringComparison.Ordinal);
+    }
+}
