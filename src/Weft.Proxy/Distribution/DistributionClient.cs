@@ -151,7 +151,9 @@ public sealed partial class DistributionClient : IAsyncDisposable
                     ? InProcessSnapshots.TryTake(message.Nonce, out var shared) ? shared : throw new InvalidOperationException($"in-process snapshot {message.Version} was not found")
                     : IrJson.Deserialize(message.SnapshotJson.Span);
                 decoded = System.Diagnostics.Stopwatch.GetTimestamp();
-                outcome = await _apply(snapshot, message.Version, ct).ConfigureAwait(false);
+                // Compiling a large snapshot takes tens of milliseconds: never on a socket I/O thread
+                // (with inline completions this continuation runs on one).
+                outcome = await Task.Run(() => _apply(snapshot, message.Version, ct), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
             {

@@ -44,6 +44,12 @@ internal sealed class PortServer
         set => _current = value;
     }
 
+    // An operator who sets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the runtime then runs socket
+    // continuations on its epoll threads, without a thread-pool hop) gets Kestrel's matching setting
+    // too, as ASP.NET Core recommends pairing them. The request path never blocks, so on one core this
+    // turns the proxy into an event loop; anything slow (snapshot compiles) is moved off those threads.
+    internal static readonly bool InlineIoScheduling = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1";
+
     /// <summary>Binds and starts serving <paramref name="initial"/>; throws (IOException and the like) when the bind fails.</summary>
     public static async Task<PortServer> StartAsync(BindKey key, ServingPort initial, ProxyHandler handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -55,6 +61,10 @@ internal sealed class PortServer
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
+        if (InlineIoScheduling)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
 
         // Kestrel's own chatter (connection resets, bad requests) stays below Warning; the proxy logs what matters.
         builder.Logging.ClearProviders();
