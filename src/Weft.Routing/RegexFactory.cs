@@ -31,6 +31,39 @@ internal sealed class RegexFactory
     /// <summary>Every pattern this factory handed out, for the next table to reuse.</summary>
     public IReadOnlyDictionary<string, Regex> Compiled => _cache;
 
+    /// <summary>Carries the regexes of a route whose compiled matcher is reused over to this table.</summary>
+    public void Keep(Ir.MatchIr match)
+    {
+        if (match.Path.Type == Ir.PathMatchType.RegularExpression)
+        {
+            Keep(match.Path.Value);
+        }
+
+        foreach (var m in match.Headers)
+        {
+            if (m.Type == Ir.StringMatchType.RegularExpression)
+            {
+                Keep(m.Value);
+            }
+        }
+
+        foreach (var m in match.QueryParams)
+        {
+            if (m.Type == Ir.StringMatchType.RegularExpression)
+            {
+                Keep(m.Value);
+            }
+        }
+    }
+
+    private void Keep(string pattern)
+    {
+        if (!_cache.ContainsKey(pattern) && _reuse is not null && _reuse.TryGetValue(pattern, out var regex))
+        {
+            _cache[pattern] = regex;
+        }
+    }
+
     /// <summary>Returns the compiled full-match regex, or null with <paramref name="error"/> set.</summary>
     public Regex? Create(string pattern, out string? error)
     {

@@ -14,6 +14,16 @@ public sealed class RouteModel
         DisplayName = $"{ir.RouteNamespace}/{ir.RouteName} rule {ir.RuleIndex}";
     }
 
+    /// <summary>The same compiled route at another position of a newer table (matcher, picker and name are immutable).</summary>
+    internal RouteModel(int id, RouteModel compiled)
+    {
+        Id = id;
+        Ir = compiled.Ir;
+        Matcher = compiled.Matcher;
+        Backends = compiled.Backends;
+        DisplayName = compiled.DisplayName;
+    }
+
     /// <summary>Dense index within the table (0..Routes.Count-1), so callers can keep per-route state in an array.</summary>
     public int Id { get; }
 

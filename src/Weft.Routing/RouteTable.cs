@@ -49,6 +49,20 @@ public sealed class RouteTable
         var regexes = new RegexFactory(previous?.Regexes);
         var routes = new List<RouteModel>();
         var ports = new PortModel[snapshot.Ports.Length];
+
+        // A route whose IR is the very instance the served table compiled keeps its compiled
+        // matcher: the control plane reuses the IR of unchanged routes, and an in-process proxy
+        // receives it as is, so a change recompiles only the routes it touched.
+        Dictionary<RouteIr, RouteModel>? compiled = null;
+        if (previous is not null)
+        {
+            compiled = new Dictionary<RouteIr, RouteModel>(previous.Routes.Count, ReferenceEqualityComparer.Instance);
+            foreach (var route in previous.Routes)
+            {
+                compiled.TryAdd(route.Ir, route);
+            }
+        }
+
         for (var p = 0; p < ports.Length; p++)
         {
             var portIr = snapshot.Ports[p];
@@ -63,6 +77,15 @@ public sealed class RouteTable
                     var hostRoutes = new List<RouteModel>(hostIr.Routes.Length);
                     foreach (var routeIr in hostIr.Routes)
                     {
+                        if (compiled is not null && compiled.TryGetValue(routeIr, out var known))
+                        {
+                            regexes.Keep(routeIr.Match);
+                            var reused = new RouteModel(routes.Count, known);
+                            routes.Add(reused);
+                            hostRoutes.Add(reused);
+                            continue;
+                        }
+
                         var where = $"listener {listenerIr.Name} host {hostIr.Hostname} route {routeIr.RouteNamespace}/{routeIr.RouteName} rule {routeIr.RuleIndex}";
                         var matcher = RouteMatcher.Compile(routeIr.Match, regexes, where, problems);
                         if (matcher is not null)

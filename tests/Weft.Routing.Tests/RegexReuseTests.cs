@@ -49,4 +49,33 @@ public sealed class RegexReuseTests
         Assert.Null(table);
         Assert.Single(errors);
     }
+
+    [Fact]
+    public void A_route_whose_IR_instance_is_unchanged_keeps_its_compiled_matcher_and_its_regexes()
+    {
+        var kept = Route("a", Regex("/items/[0-9]+"));
+        var first = RouteTable.Compile(Snap(kept, Route("z", Prefix("/"))));
+
+        // The same RouteIr instance (as the control plane hands over an unchanged route), moved to a
+        // new position by a route inserted before it; the catch-all is an equal but new instance.
+        var added = Route("n", Regex("/new/.*"));
+        Assert.True(RouteTable.TryCompile(Snap(added, kept, Route("z", Prefix("/"))), first, out var second, out var errors));
+        Assert.Empty(errors);
+
+        var before = first.Routes.Single(r => ReferenceEquals(r.Ir, kept));
+        var after = second!.Routes.Single(r => ReferenceEquals(r.Ir, kept));
+        Assert.Same(before.Matcher, after.Matcher);
+        Assert.NotEqual(before.Id, after.Id); // its position in the new table
+        Assert.Equal(after, second.Routes[after.Id]);
+        Assert.NotSame(first.Routes.Single(r => r.Ir.RouteName == "z").Matcher, second.Routes.Single(r => r.Ir.RouteName == "z").Matcher);
+
+        // Its regex stays in the table's set, so the next table can reuse it too.
+        Assert.Same(first.Regexes["/items/[0-9]+"], second.Regexes["/items/[0-9]+"]);
+
+        var fresh = RouteTable.Compile(Snap(added, kept, Route("z", Prefix("/"))));
+        foreach (var path in new[] { "/items/42", "/new/x", "/items/x", "/" })
+        {
+            Assert.Equal(fresh.Lookup(80, Get("h", path)).Route!.DisplayName, second.Lookup(80, Get("h", path)).Route!.DisplayName);
+        }
+    }
 }
