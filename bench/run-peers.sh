@@ -1,42 +1,51 @@
 #!/usr/bin/env bash
-# bench/run-peers.sh — Weft as two more rows of the shared side-by-side proxy benchmark
+# bench/run-peers.sh — Weft as more rows of the shared side-by-side proxy benchmark
 # (../shared/bench/peers.sh: nginx, HAProxy, Caddy, YARP pipeline, YARP bare forwarder).
 #
-#   bench/run-peers.sh                 # full run: every peer + weft + weft-proxy, 3 reps x 10 s (~20 min)
+#   bench/run-peers.sh                 # full run: every peer + weft + weft-proxy + weft-aot, 3 reps x 10 s (~25 min)
 #   bench/run-peers.sh -d 5 -r 1       # quick look (any peers.sh option is passed through)
-#   bench/run-peers.sh --only direct,yarp-fwd,weft,weft-proxy -d 5 -r 1
+#   bench/run-peers.sh --only direct,yarp-fwd,weft,weft-proxy,weft-aot -d 5 -r 1
 #
 # What it does:
 #  1. builds `weft` Release into $WEFT_BENCH_WORK/artifacts (outside the repo's bin/obj, so a
-#     concurrent Debug build or test run is not disturbed);
+#     concurrent Debug build or test run is not disturbed) and, for weft-aot, publishes the NativeAOT
+#     `weft-proxy` (src/Weft.ProxyHost; needs clang) into $WEFT_BENCH_WORK/weft-proxy-aot;
 #  2. writes a config folder (bench/lib/gen-config.py): Gateway bench/bench-gw with an HTTP
 #     listener on port 80, 100 HTTPRoutes over 20 virtual hosts with path/method/header/regex
 #     matches, and Services whose endpoint (a WorkloadEntry) is the harness backend
 #     127.0.0.1:18080. peers.sh requests `http://127.0.0.1:PORT/` (Host 127.0.0.1:PORT), which
 #     lands in the hostname-less virtual host and matches its LAST route in precedence order;
-#  3. runs peers.sh with two --extra-cmd rows, each pinned to the proxy CPU by peers.sh:
+#  3. runs peers.sh with one --extra-cmd row per variant, each pinned to the proxy CPU by peers.sh:
 #       weft        `weft up` (embedded: control plane + gateway proxy in one process; its CPU
 #                   and RSS count, which is what a user of the embedded mode pays), on :18110;
 #       weft-proxy  `weft proxy` (only the gateway proxy is measured) on :18120, fed by a
 #                   `weft up --no-gateways` control plane that this script starts unpinned and
 #                   stops at the end (not part of the measured process tree).
-#     Both serve HTTP/1.1 and prior-knowledge h2c on the same port.
+#       weft-aot    the NativeAOT `weft-proxy` executable (the same proxy without the CLI, trimmed, no
+#                   JIT) on :18130, fed the same way by a control plane of its own (`weft up
+#                   --no-gateways` on the same config, port offset for :18130; both proxies run at
+#                   once under peers.sh, so they cannot share a control plane's bind port).
+#     All serve HTTP/1.1 and prior-knowledge h2c on the same port.
 #
-# Environment: WEFT_BENCH_WORK (default /tmp/weft-bench), WEFT_VARIANTS (default "weft weft-proxy"),
+# Environment: WEFT_BENCH_WORK (default /tmp/weft-bench), WEFT_VARIANTS (default "weft weft-proxy weft-aot"),
 # WEFT_NO_BUILD=1 to reuse the last build, WEFT_ROUTES / WEFT_HOSTS (default 100 / 20),
-# WEFT_DOTNET_ENV (e.g. "DOTNET_gcServer=0") to try runtime settings on both weft rows.
+# WEFT_DOTNET_ENV (e.g. "DOTNET_gcServer=0") to try runtime settings on every weft row (NativeAOT reads
+# the DOTNET_GC* variables too). Any variant may be suffixed -inline (e.g. "weft-aot weft-aot-inline"):
+# the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, on its own port from 18140.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 PEERS=${PEERS_SH:-$REPO/../shared/bench/peers.sh}
 WORK=${WEFT_BENCH_WORK:-/tmp/weft-bench}
-VARIANTS=${WEFT_VARIANTS:-"weft weft-proxy"}
+VARIANTS=${WEFT_VARIANTS:-"weft weft-proxy weft-aot"}
 ROUTES=${WEFT_ROUTES:-100}
 HOSTS=${WEFT_HOSTS:-20}
 EMBEDDED_PORT=18110     # listener port 80 + offset
 PROXY_PORT=18120
 CP_XDS_PORT=18125       # the standalone control plane for weft-proxy
+AOT_PORT=18130
+AOT_XDS_PORT=18135      # the standalone control plane for weft-aot
 BACKEND_PORT=18080
 
 [[ -x $PEERS ]] || { echo "run-peers.sh: $PEERS not found" >&2; exit 2; }
@@ -49,6 +58,13 @@ if [[ ${WEFT_NO_BUILD:-0} != 1 || ! -f $WEFT_DLL ]]; then
   log "building weft (Release) into $WORK/artifacts"
   dotnet build "$REPO/src/Weft.Cli/Weft.Cli.csproj" -c Release --artifacts-path "$WORK/artifacts" -nologo -v q \
     >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 2; }
+fi
+AOT_EXE=$WORK/weft-proxy-aot/weft-proxy
+if [[ " $VARIANTS " == *" weft-aot"* ]] && [[ ${WEFT_NO_BUILD:-0} != 1 || ! -x $AOT_EXE ]]; then
+  command -v clang >/dev/null || { echo "run-peers.sh: weft-aot needs clang to publish NativeAOT: apt-get install -y clang zlib1g-dev" >&2; exit 2; }
+  log "publishing weft-proxy (NativeAOT, linux-x64) into $WORK/weft-proxy-aot"
+  dotnet publish "$REPO/src/Weft.ProxyHost/Weft.ProxyHost.csproj" -c Release -r linux-x64 --artifacts-path "$WORK/artifacts" \
+    -o "$WORK/weft-proxy-aot" -nologo -v q >"$WORK/publish-aot.log" 2>&1 || { tail -30 "$WORK/publish-aot.log" >&2; exit 2; }
 fi
 
 # --- 2. config
@@ -63,28 +79,50 @@ ENVPFX=""
 
 # --- 3. peers.sh
 ARGS=()
-CP_PID=""
+CP_PIDS=()
 cleanup() {
-  if [[ -n $CP_PID && -d /proc/$CP_PID ]]; then
-    kill -TERM "$CP_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do [[ -d /proc/$CP_PID ]] || break; sleep 0.1; done
-    [[ -d /proc/$CP_PID ]] && kill -KILL "$CP_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${CP_PIDS[@]}"; do
+    [[ -d /proc/$pid ]] || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do [[ -d /proc/$pid ]] || break; sleep 0.1; done
+    [[ -d /proc/$pid ]] && kill -KILL "$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# A control plane only (no gateways) for a standalone proxy on PORT: unpinned, not measured, stopped by PID at exit.
+start_control_plane() {  # start_control_plane NAME PORT XDS_PORT
+  dotnet "$WEFT_DLL" up -f "$CFG" --no-gateways --port-offset $(( $2 - 80 )) --xds-port "$3" --admin-port 0 \
+    >"$WORK/control-plane-$1.log" 2>&1 &
+  CP_PIDS+=($!)
+}
+
+# A variant name ending in -inline is the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+# (socket continuations on the epoll thread; the proxy then also sets Kestrel's inline scheduling),
+# on a port of its own: peers.sh starts every target at once.
+INLINE_PORT=18140
 for v in $VARIANTS; do
-  case $v in
+  base=${v%-inline}
+  env=$ENVPFX
+  port_embedded=$EMBEDDED_PORT; port_proxy=$PROXY_PORT; xds_proxy=$CP_XDS_PORT; port_aot=$AOT_PORT; xds_aot=$AOT_XDS_PORT
+  if [[ $base != "$v" ]]; then
+    env="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 ${WEFT_DOTNET_ENV:-} "
+    port_embedded=$INLINE_PORT; port_proxy=$INLINE_PORT; xds_proxy=$(( INLINE_PORT + 5 )); port_aot=$INLINE_PORT; xds_aot=$(( INLINE_PORT + 5 ))
+    INLINE_PORT=$(( INLINE_PORT + 10 ))
+  fi
+  case $base in
     weft)
-      ARGS+=(--extra-cmd "weft=http://127.0.0.1:$EMBEDDED_PORT/,h2c=http://127.0.0.1:$EMBEDDED_PORT/::${ENVPFX}dotnet $WEFT_DLL up -f $CFG --port-offset $(( EMBEDDED_PORT - 80 )) --xds-port 0 --admin-port 0")
+      ARGS+=(--extra-cmd "$v=http://127.0.0.1:$port_embedded/,h2c=http://127.0.0.1:$port_embedded/::${env}dotnet $WEFT_DLL up -f $CFG --port-offset $(( port_embedded - 80 )) --xds-port 0 --admin-port 0")
       ;;
     weft-proxy)
-      # Control plane only (no gateways), unpinned, not measured: stopped by PID at exit.
-      dotnet "$WEFT_DLL" up -f "$CFG" --no-gateways --port-offset $(( PROXY_PORT - 80 )) --xds-port "$CP_XDS_PORT" --admin-port 0 \
-        >"$WORK/control-plane.log" 2>&1 &
-      CP_PID=$!
-      ARGS+=(--extra-cmd "weft-proxy=http://127.0.0.1:$PROXY_PORT/,h2c=http://127.0.0.1:$PROXY_PORT/::${ENVPFX}dotnet $WEFT_DLL proxy --gateway bench/bench-gw --control-plane http://127.0.0.1:$CP_XDS_PORT")
+      start_control_plane "$v" "$port_proxy" "$xds_proxy"
+      ARGS+=(--extra-cmd "$v=http://127.0.0.1:$port_proxy/,h2c=http://127.0.0.1:$port_proxy/::${env}dotnet $WEFT_DLL proxy --gateway bench/bench-gw --control-plane http://127.0.0.1:$xds_proxy")
+      ;;
+    weft-aot)
+      start_control_plane "$v" "$port_aot" "$xds_aot"
+      ARGS+=(--extra-cmd "$v=http://127.0.0.1:$port_aot/,h2c=http://127.0.0.1:$port_aot/::${env}$AOT_EXE --gateway bench/bench-gw --control-plane http://127.0.0.1:$xds_aot")
       ;;
     *) echo "run-peers.sh: unknown variant $v" >&2; exit 2;;
   esac

@@ -17,9 +17,9 @@ public sealed record HeaderValueIr(string Name, string Value);
 
 public sealed record HeaderModifierIr
 {
-    public ImmutableArray<HeaderValueIr> Set { get; init; } = [];
-    public ImmutableArray<HeaderValueIr> Add { get; init; } = [];
-    public ImmutableArray<string> Remove { get; init; } = [];
+    public ImmutableArray<HeaderValueIr> Set { get; init => field = value.OrEmpty(); } = [];
+    public ImmutableArray<HeaderValueIr> Add { get; init => field = value.OrEmpty(); } = [];
+    public ImmutableArray<string> Remove { get; init => field = value.OrEmpty(); } = [];
 }
 
 public sealed record RequestHeaderModifierIr(HeaderModifierIr Modifier) : FilterIr;
@@ -72,11 +72,11 @@ public sealed record RequestMirrorIr : FilterIr
 /// </summary>
 public sealed record CorsIr : FilterIr
 {
-    public ImmutableArray<string> AllowOrigins { get; init; } = [];
+    public ImmutableArray<string> AllowOrigins { get; init => field = value.OrEmpty(); } = [];
     public bool AllowCredentials { get; init; }
-    public ImmutableArray<string> AllowMethods { get; init; } = [];
-    public ImmutableArray<string> AllowHeaders { get; init; } = [];
-    public ImmutableArray<string> ExposeHeaders { get; init; } = [];
+    public ImmutableArray<string> AllowMethods { get; init => field = value.OrEmpty(); } = [];
+    public ImmutableArray<string> AllowHeaders { get; init => field = value.OrEmpty(); } = [];
+    public ImmutableArray<string> ExposeHeaders { get; init => field = value.OrEmpty(); } = [];
 
     /// <summary>Seconds a preflight answer may be cached (Access-Control-Max-Age).</summary>
     public int MaxAge { get; init; } = 5;

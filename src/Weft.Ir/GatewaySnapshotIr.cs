@@ -14,9 +14,9 @@ public sealed record GatewaySnapshotIr
     public required string GatewayName { get; init; }
 
     /// <summary>One entry per bound socket (address and port); listeners sharing a port share it.</summary>
-    public ImmutableArray<PortIr> Ports { get; init; } = [];
+    public ImmutableArray<PortIr> Ports { get; init => field = value.OrEmpty(); } = [];
 
-    public ImmutableArray<ClusterIr> Clusters { get; init; } = [];
+    public ImmutableArray<ClusterIr> Clusters { get; init => field = value.OrEmpty(); } = [];
 
     /// <summary>Checks what the proxy relies on; an empty list means the snapshot can be applied.</summary>
     public IReadOnlyList<string> Validate() => IrValidator.Validate(this);
@@ -35,7 +35,7 @@ public sealed record PortIr
     public required ListenerProtocol Protocol { get; init; }
 
     /// <summary>Listeners on this port, most specific hostname first (exact, then longest wildcard, then any).</summary>
-    public ImmutableArray<ListenerIr> Listeners { get; init; } = [];
+    public ImmutableArray<ListenerIr> Listeners { get; init => field = value.OrEmpty(); } = [];
 }
 
 public enum ListenerProtocol
@@ -55,7 +55,7 @@ public sealed record ListenerIr
     public TlsCertificateIr? Certificate { get; init; }
 
     /// <summary>Hosts in lookup order: exact names, then wildcards longest first, then "*".</summary>
-    public ImmutableArray<VirtualHostIr> VirtualHosts { get; init; } = [];
+    public ImmutableArray<VirtualHostIr> VirtualHosts { get; init => field = value.OrEmpty(); } = [];
 }
 
 public sealed record TlsCertificateIr
@@ -70,7 +70,7 @@ public sealed record VirtualHostIr
     public required string Hostname { get; init; }
 
     /// <summary>Routes in the Gateway API's precedence order; the first whose match holds wins.</summary>
-    public ImmutableArray<RouteIr> Routes { get; init; } = [];
+    public ImmutableArray<RouteIr> Routes { get; init => field = value.OrEmpty(); } = [];
 }
 
 public sealed record RouteIr
@@ -85,13 +85,13 @@ public sealed record RouteIr
     public required MatchIr Match { get; init; }
 
     /// <summary>Route-level filters, in the order the user wrote them.</summary>
-    public ImmutableArray<FilterIr> Filters { get; init; } = [];
+    public ImmutableArray<FilterIr> Filters { get; init => field = value.OrEmpty(); } = [];
 
     /// <summary>
     /// Weighted backends. A backend whose <see cref="BackendIr.Cluster"/> is null is invalid and
     /// answers 500 for its share of traffic. No backends (and no redirect filter) also answers 500.
     /// </summary>
-    public ImmutableArray<BackendIr> Backends { get; init; } = [];
+    public ImmutableArray<BackendIr> Backends { get; init => field = value.OrEmpty(); } = [];
 
     public TimeoutsIr? Timeouts { get; init; }
 }
@@ -104,12 +104,14 @@ public sealed record TimeoutsIr
 
 public sealed record MatchIr
 {
-    public PathMatchIr Path { get; init; } = new() { Type = PathMatchType.PathPrefix, Value = "/" };
-    public ImmutableArray<StringMatchIr> Headers { get; init; } = [];
-    public ImmutableArray<StringMatchIr> QueryParams { get; init; } = [];
+    public PathMatchIr Path { get; init => field = value ?? AnyPath; } = AnyPath;
+    public ImmutableArray<StringMatchIr> Headers { get; init => field = value.OrEmpty(); } = [];
+    public ImmutableArray<StringMatchIr> QueryParams { get; init => field = value.OrEmpty(); } = [];
 
     /// <summary>Upper-case HTTP method, or null for any.</summary>
     public string? Method { get; init; }
+
+    private static readonly PathMatchIr AnyPath = new() { Type = PathMatchType.PathPrefix, Value = "/" };
 }
 
 public enum PathMatchType
@@ -148,14 +150,14 @@ public sealed record BackendIr
     /// <summary>Why the backend is invalid, for explain and logs.</summary>
     public string? InvalidReason { get; init; }
 
-    public ImmutableArray<FilterIr> Filters { get; init; } = [];
+    public ImmutableArray<FilterIr> Filters { get; init => field = value.OrEmpty(); } = [];
 }
 
 public sealed record ClusterIr
 {
     /// <summary>"namespace/service:port" for Services; stable across snapshots.</summary>
     public required string Name { get; init; }
-    public ImmutableArray<EndpointIr> Endpoints { get; init; } = [];
+    public ImmutableArray<EndpointIr> Endpoints { get; init => field = value.OrEmpty(); } = [];
     public UpstreamProtocol Protocol { get; init; } = UpstreamProtocol.Http1;
 
     /// <summary>TLS to the endpoints, or null for plaintext.</summary>

@@ -1,33 +1,53 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Weft.Ir;
 
-/// <summary>The one JSON form of the IR: used on the wire, in golden files and in debug dumps.</summary>
+/// <summary>
+/// The one JSON form of the IR: used on the wire, in golden files and in debug dumps. Serialization is
+/// source-generated (<see cref="IrJsonContext"/>): no reflection, so the JIT-compiled `weft` and the
+/// NativeAOT `weft-proxy` read and write the same bytes through the same code.
+/// </summary>
 public static class IrJson
 {
-    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: false);
-    public static JsonSerializerOptions IndentedOptions { get; } = CreateOptions(indented: true);
+    /// <summary>Options of the compact form (camelCase, nulls omitted, enums as strings), resolving only the IR's types.</summary>
+    public static JsonSerializerOptions Options => IrJsonContext.Default.Options;
 
-    public static byte[] Serialize(GatewaySnapshotIr snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, Options);
+    /// <summary>The same with indentation (golden files, debug dumps).</summary>
+    public static JsonSerializerOptions IndentedOptions => IrJsonContext.Indented.Options;
 
-    public static string SerializeIndented<T>(T value) => JsonSerializer.Serialize(value, IndentedOptions);
+    public static byte[] Serialize(GatewaySnapshotIr snapshot) =>
+        JsonSerializer.SerializeToUtf8Bytes(snapshot, IrJsonContext.Default.GatewaySnapshotIr);
+
+    /// <summary>Indented JSON of an IR type (<see cref="GatewaySnapshotIr"/> or any type it contains).</summary>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not part of the IR.</exception>
+    public static string SerializeIndented<T>(T value) =>
+        JsonSerializer.Serialize(value, TypeInfo<T>(IrJsonContext.Indented));
 
     public static GatewaySnapshotIr Deserialize(ReadOnlySpan<byte> utf8) =>
-        JsonSerializer.Deserialize<GatewaySnapshotIr>(utf8, Options)
+        JsonSerializer.Deserialize(utf8, IrJsonContext.Default.GatewaySnapshotIr)
         ?? throw new JsonException("the snapshot is empty");
 
-    private static JsonSerializerOptions CreateOptions(bool indented)
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            WriteIndented = indented,
-            RespectRequiredConstructorParameters = true,
-        };
-        options.Converters.Add(new JsonStringEnumConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
+    private static JsonTypeInfo<T> TypeInfo<T>(IrJsonContext context) =>
+        context.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+        ?? throw new NotSupportedException($"{typeof(T)} is not an IR type: IrJson serializes only what {nameof(IrJsonContext)} declares");
+}
+
+/// <summary>
+/// The IR's source-generated serializer: <see cref="GatewaySnapshotIr"/> and everything reachable from it
+/// (the polymorphic <see cref="FilterIr"/> through its <see cref="JsonDerivedTypeAttribute"/>s).
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(GatewaySnapshotIr))]
+public sealed partial class IrJsonContext : JsonSerializerContext
+{
+    private static IrJsonContext? s_indented;
+
+    /// <summary>The same contract, indented.</summary>
+    public static IrJsonContext Indented => s_indented ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
 }

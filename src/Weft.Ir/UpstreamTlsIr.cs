@@ -14,13 +14,13 @@ public sealed record UpstreamTlsIr
     public required string Sni { get; init; }
 
     /// <summary>PEM certificates the server's chain must end in (a custom trust store, system roots not consulted).</summary>
-    public ImmutableArray<string> TrustedCaPem { get; init; } = [];
+    public ImmutableArray<string> TrustedCaPem { get; init => field = value.OrEmpty(); } = [];
 
     /// <summary>Trust the platform's root store (wellKnownCACertificates: System).</summary>
     public bool SystemTrust { get; init; }
 
     /// <summary>When not empty, the certificate must carry at least one of these instead of <see cref="Sni"/>.</summary>
-    public ImmutableArray<UpstreamSubjectAltNameIr> SubjectAltNames { get; init; } = [];
+    public ImmutableArray<UpstreamSubjectAltNameIr> SubjectAltNames { get; init => field = value.OrEmpty(); } = [];
 }
 
 public sealed record UpstreamSubjectAltNameIr

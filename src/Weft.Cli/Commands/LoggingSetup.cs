@@ -1,16 +1,14 @@
-using System.CommandLine;
 using Microsoft.Extensions.Logging;
 
 namespace Weft.Cli.Commands;
 
-internal static class LoggingSetup
+/// <summary>
+/// How Weft's commands log. This file holds no System.CommandLine code: the NativeAOT `weft-proxy`
+/// (src/Weft.ProxyHost) compiles it too, so both proxies log alike. The --log-level option is in
+/// LoggingSetup.Option.cs.
+/// </summary>
+internal static partial class LoggingSetup
 {
-    public static Option<LogLevel> LevelOption() => new("--log-level")
-    {
-        Description = "Trace, Debug, Information, Warning (default) or Error.",
-        DefaultValueFactory = _ => LogLevel.Warning,
-    };
-
     /// <summary>Console logging on stderr, so stdout carries only what the command prints for people and scripts.</summary>
     public static ILoggerFactory Create(LogLevel level) => LoggerFactory.Create(b => b
         .SetMinimumLevel(level)

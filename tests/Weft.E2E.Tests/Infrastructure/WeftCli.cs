@@ -107,7 +107,10 @@ internal sealed class WeftProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static WeftProcess Start(params string[] args) => new(Process.Start(WeftCli.StartInfo(args))!);
+    public static WeftProcess Start(params string[] args) => Start(WeftCli.StartInfo(args));
+
+    /// <summary>Any executable (the NativeAOT weft-proxy), with its output captured like weft's.</summary>
+    public static WeftProcess Start(ProcessStartInfo startInfo) => new(Process.Start(startInfo)!);
 
     public bool HasExited => _process.HasExited;
 
@@ -171,6 +174,19 @@ internal sealed class WeftProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _ = Kill(_process.Id, 2);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM (what Kubernetes and systemd send) and waits for a clean exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 15);
         }
 
         using var cts = new CancellationTokenSource(timeout);
