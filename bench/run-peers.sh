@@ -30,8 +30,8 @@
 # Environment: WEFT_BENCH_WORK (default /tmp/weft-bench), WEFT_VARIANTS (default "weft weft-proxy weft-aot"),
 # WEFT_NO_BUILD=1 to reuse the last build, WEFT_ROUTES / WEFT_HOSTS (default 100 / 20),
 # WEFT_DOTNET_ENV (e.g. "DOTNET_gcServer=0") to try runtime settings on every weft row (NativeAOT reads
-# the DOTNET_GC* variables too). Any variant may be suffixed -inline (e.g. "weft-aot weft-aot-inline"):
-# the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, on its own port from 18140.
+# the DOTNET_GC* variables too). Any variant may be suffixed -pool or -inline (e.g. "weft-aot weft-aot-pool"):
+# the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 / =1, on its own port from 18140.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -99,16 +99,16 @@ start_control_plane() {  # start_control_plane NAME PORT XDS_PORT
   CP_PIDS+=($!)
 }
 
-# A variant name ending in -inline is the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
-# (socket continuations on the epoll thread; the proxy then also sets Kestrel's inline scheduling),
-# on a port of its own: peers.sh starts every target at once.
+# A variant name ending in -inline / -pool is the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS
+# set to 1 / 0 (socket continuations on the epoll threads, Weft's default since it was measured here,
+# or on thread-pool workers, .NET's default), on a port of its own: peers.sh starts every target at once.
 INLINE_PORT=18140
 for v in $VARIANTS; do
-  base=${v%-inline}
+  base=${v%-inline}; base=${base%-pool}
   env=$ENVPFX
   port_embedded=$EMBEDDED_PORT; port_proxy=$PROXY_PORT; xds_proxy=$CP_XDS_PORT; port_aot=$AOT_PORT; xds_aot=$AOT_XDS_PORT
   if [[ $base != "$v" ]]; then
-    env="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 ${WEFT_DOTNET_ENV:-} "
+    env="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=$([[ $v == *-inline ]] && echo 1 || echo 0) ${WEFT_DOTNET_ENV:-} "
     port_embedded=$INLINE_PORT; port_proxy=$INLINE_PORT; xds_proxy=$(( INLINE_PORT + 5 )); port_aot=$INLINE_PORT; xds_aot=$(( INLINE_PORT + 5 ))
     INLINE_PORT=$(( INLINE_PORT + 10 ))
   fi

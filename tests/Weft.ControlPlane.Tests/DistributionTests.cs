@@ -45,22 +45,8 @@ public sealed class DistributionTests : IAsyncLifetime
     {
         var received = new List<(string Version, GatewaySnapshotIr Ir)>();
         var rejectNext = false;
-        await using var client = new DistributionClient(
-            _server.XdsAddress,
-            new ProxyIdentity("gateway", "default", "gw"),
-            (ir, version, _) =>
-            {
-                lock (received)
-                {
-                    received.Add((version, ir));
-                }
-
-                return Task.FromResult(rejectNext ? new SnapshotOutcome(false, "listener port 81: refused by test") : new SnapshotOutcome(true, null));
-            },
-            NullLogger<DistributionClient>.Instance)
-        {
-            AcceptInProcessSnapshots = false, // the wire path a remote proxy takes
-        };
+        // The wire path a remote proxy takes.
+        await using var client = RecordingClient(received, () => rejectNext ? "listener port 81: refused by test" : null, inProcess: false);
         client.Start();
         await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(80, received.Single().Ir.Ports.Single().Port);
@@ -150,19 +136,7 @@ public sealed class DistributionTests : IAsyncLifetime
     {
         var received = new List<(string Version, GatewaySnapshotIr Ir)>();
         var rejectNext = false;
-        await using var client = new DistributionClient(
-            _server.XdsAddress,
-            new ProxyIdentity("gateway", "default", "gw"),
-            (ir, version, _) =>
-            {
-                lock (received)
-                {
-                    received.Add((version, ir));
-                }
-
-                return Task.FromResult(rejectNext ? new SnapshotOutcome(false, "refused by test") : new SnapshotOutcome(true, null));
-            },
-            NullLogger<DistributionClient>.Instance);
+        await using var client = RecordingClient(received, () => rejectNext ? "refused by test" : null, inProcess: true);
         client.Start();
         await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -185,6 +159,25 @@ public sealed class DistributionTests : IAsyncLifetime
         await WaitAsync(() => _server.Proxies.All.SingleOrDefault()?.LastError is not null, "the NACK");
         Assert.Equal("refused by test", _server.Proxies.All.Single().LastError);
     }
+
+    // A proxy for default/gw that records what it is given and rejects it when `error` says so.
+    private DistributionClient RecordingClient(List<(string Version, GatewaySnapshotIr Ir)> received, Func<string?> error, bool inProcess) =>
+        new(
+            _server.XdsAddress,
+            new ProxyIdentity("gateway", "default", "gw"),
+            (ir, version, _) =>
+            {
+                lock (received)
+                {
+                    received.Add((version, ir));
+                }
+
+                return Task.FromResult(error() is { } e ? new SnapshotOutcome(false, e) : new SnapshotOutcome(true, null));
+            },
+            NullLogger<DistributionClient>.Instance)
+        {
+            AcceptInProcessSnapshots = inProcess,
+        };
 
     private static async Task WaitAsync(Func<bool> condition, string what)
     {

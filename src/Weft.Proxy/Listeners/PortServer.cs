@@ -44,12 +44,6 @@ internal sealed class PortServer
         set => _current = value;
     }
 
-    // An operator who sets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the runtime then runs socket
-    // continuations on its epoll threads, without a thread-pool hop) gets Kestrel's matching setting
-    // too, as ASP.NET Core recommends pairing them. The request path never blocks, so on one core this
-    // turns the proxy into an event loop; anything slow (snapshot compiles) is moved off those threads.
-    internal static readonly bool InlineIoScheduling = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1";
-
     /// <summary>Binds and starts serving <paramref name="initial"/>; throws (IOException and the like) when the bind fails.</summary>
     public static async Task<PortServer> StartAsync(BindKey key, ServingPort initial, ProxyHandler handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -61,8 +55,9 @@ internal sealed class PortServer
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        if (InlineIoScheduling)
+        if (IoScheduling.Inline)
         {
+            // Paired with the runtime's inline socket completions (see IoScheduling).
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
 
