@@ -100,8 +100,9 @@ start_control_plane() {  # start_control_plane NAME PORT XDS_PORT
 }
 
 # A variant name ending in -inline / -pool is the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS
-# set to 1 / 0 (socket continuations on the epoll threads, Weft's default since it was measured here,
-# or on thread-pool workers, .NET's default), on a port of its own: peers.sh starts every target at once.
+# set to 1 / 0 (socket continuations on the epoll threads, which the proxy pairs with Kestrel's inline
+# scheduling — opt-in; or on thread-pool workers, .NET's and Weft's default), on a port of its own:
+# peers.sh starts every target at once.
 INLINE_PORT=18140
 for v in $VARIANTS; do
   base=${v%-inline}; base=${base%-pool}
