@@ -55,7 +55,7 @@ public sealed partial class BookinfoTests
             Assert.Equal(["v1", "v2", "v3"], seen.Order());
 
             // Ctrl-C: the demo stops, and so does every workload it started.
-            Assert.Equal(0, await demo.Process.InterruptAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(0, await demo.Process.InterruptAsync(TimeSpan.FromSeconds(60)));
             foreach (var pid in workloads.Keys)
             {
                 Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"workload process {pid} is still running: {workloads[pid]}");

@@ -118,7 +118,7 @@ public sealed partial class MeshTests
         Assert.Matches(@"hello\s+True", routes.Stdout);
 
         // Ctrl-C on `weft run`: the endpoint is removed, the process stopped.
-        Assert.Equal(0, await v2.InterruptAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, await v2.InterruptAsync(TimeSpan.FromSeconds(60)));
         var entries = await weft.CliAsync("get", "workloadentries");
         Assert.DoesNotContain("hello-v2", entries.Stdout);
         Assert.Contains("hello-v1", entries.Stdout);

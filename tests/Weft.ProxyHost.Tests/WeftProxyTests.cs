@@ -117,7 +117,7 @@ public sealed partial class WeftProxyTests(AotProxy aot)
         await proxy.WaitForLineAsync(l => l.StartsWith("serving version ", StringComparison.Ordinal) && l.EndsWith($" on {address}:8080", StringComparison.Ordinal) && l != serving, TimeSpan.FromSeconds(5));
 
         // Ctrl-C stops it cleanly: exit code 0, the port released.
-        Assert.Equal(0, await proxy.InterruptAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, await proxy.InterruptAsync(TimeSpan.FromSeconds(60)));
         using var after = new Client(gateway, HttpVersion.Version11);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => after.GetAsync("/one/x"));
         Assert.DoesNotContain("Unhandled exception", proxy.Stderr, StringComparison.Ordinal);
