@@ -7,10 +7,9 @@ namespace Weft.Proxy;
 /// write, and the proxy's Kestrel listeners then run request code inline too
 /// (<see cref="Listeners.PortServer"/>). The request path never blocks, so each epoll thread becomes an
 /// event loop: on one core it served HTTP/1.1 at 0.76–0.85 of YARP's bare forwarder's CPU per request
-/// with a p99 near nginx's (docs/performance.md). Snapshot decode and compile run on the thread pool
-/// either way, and the control plane's own Kestrel keeps dispatching its handlers to the pool.
-/// It is opt-in: as the default it made `weft run` and `weft-proxy` miss their shutdown deadline
-/// under load in a CI rehearsal, which is not understood yet.
+/// with a p99 near nginx's (docs/performance.md). The control plane's own Kestrel keeps dispatching its
+/// handlers to the pool. It is opt-in: while it was being made the default, shutdown tests of
+/// `weft run` and `weft-proxy` hung under the full parallel test suite; see docs/performance.md.
 /// </summary>
 public static class IoScheduling
 {
