@@ -8,8 +8,7 @@ namespace Weft.Proxy;
 /// (<see cref="Listeners.PortServer"/>). The request path never blocks, so each epoll thread becomes an
 /// event loop: on one core it served HTTP/1.1 at 0.76–0.85 of YARP's bare forwarder's CPU per request
 /// with a p99 near nginx's (docs/performance.md). The control plane's own Kestrel keeps dispatching its
-/// handlers to the pool. It is opt-in: while it was being made the default, shutdown tests of
-/// `weft run` and `weft-proxy` hung under the full parallel test suite; see docs/performance.md.
+/// handlers to the pool. Opt-in for now; docs/performance.md says why.
 /// </summary>
 public static class IoScheduling
 {
