@@ -107,26 +107,24 @@ INLINE_PORT=18140
 for v in $VARIANTS; do
   base=${v%-inline}; base=${base%-pool}
   env=$ENVPFX
-  port_embedded=$EMBEDDED_PORT; port_proxy=$PROXY_PORT; xds_proxy=$CP_XDS_PORT; port_aot=$AOT_PORT; xds_aot=$AOT_XDS_PORT
-  if [[ $base != "$v" ]]; then
-    env="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=$([[ $v == *-inline ]] && echo 1 || echo 0) ${WEFT_DOTNET_ENV:-} "
-    port_embedded=$INLINE_PORT; port_proxy=$INLINE_PORT; xds_proxy=$(( INLINE_PORT + 5 )); port_aot=$INLINE_PORT; xds_aot=$(( INLINE_PORT + 5 ))
-    INLINE_PORT=$(( INLINE_PORT + 10 ))
-  fi
   case $base in
-    weft)
-      ARGS+=(--extra-cmd "$v=http://127.0.0.1:$port_embedded/,h2c=http://127.0.0.1:$port_embedded/::${env}dotnet $WEFT_DLL up -f $CFG --port-offset $(( port_embedded - 80 )) --xds-port 0 --admin-port 0")
-      ;;
-    weft-proxy)
-      start_control_plane "$v" "$port_proxy" "$xds_proxy"
-      ARGS+=(--extra-cmd "$v=http://127.0.0.1:$port_proxy/,h2c=http://127.0.0.1:$port_proxy/::${env}dotnet $WEFT_DLL proxy --gateway bench/bench-gw --control-plane http://127.0.0.1:$xds_proxy")
-      ;;
-    weft-aot)
-      start_control_plane "$v" "$port_aot" "$xds_aot"
-      ARGS+=(--extra-cmd "$v=http://127.0.0.1:$port_aot/,h2c=http://127.0.0.1:$port_aot/::${env}$AOT_EXE --gateway bench/bench-gw --control-plane http://127.0.0.1:$xds_aot")
-      ;;
+    weft) port=$EMBEDDED_PORT; xds=0;;
+    weft-proxy) port=$PROXY_PORT; xds=$CP_XDS_PORT; proxy="dotnet $WEFT_DLL proxy";;
+    weft-aot) port=$AOT_PORT; xds=$AOT_XDS_PORT; proxy=$AOT_EXE;;
     *) echo "run-peers.sh: unknown variant $v" >&2; exit 2;;
   esac
+  if [[ $base != "$v" ]]; then
+    env="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=$([[ $v == *-inline ]] && echo 1 || echo 0) ${WEFT_DOTNET_ENV:-} "
+    port=$INLINE_PORT; [[ $xds == 0 ]] || xds=$(( INLINE_PORT + 5 ))
+    INLINE_PORT=$(( INLINE_PORT + 10 ))
+  fi
+  urls="$v=http://127.0.0.1:$port/,h2c=http://127.0.0.1:$port/"
+  if [[ $base == weft ]]; then
+    ARGS+=(--extra-cmd "$urls::${env}dotnet $WEFT_DLL up -f $CFG --port-offset $(( port - 80 )) --xds-port 0 --admin-port 0")
+  else
+    start_control_plane "$v" "$port" "$xds"
+    ARGS+=(--extra-cmd "$urls::${env}$proxy --gateway bench/bench-gw --control-plane http://127.0.0.1:$xds")
+  fi
 done
 
 log "load average before the run: $(cat /proc/loadavg)"
