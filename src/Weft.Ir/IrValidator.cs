@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Weft.Ir;
@@ -56,40 +57,61 @@ internal static class IrValidator
         return errors;
     }
 
+    // Routes whose regular expressions were checked and found valid. Their IR is immutable and the
+    // control plane hands the same instances over from one snapshot to the next, so a snapshot of
+    // thousands of routes parses only the patterns of the routes that changed. Weak keys: an entry
+    // lives as long as its route's IR.
+    private static readonly ConditionalWeakTable<RouteIr, object> RegexesChecked = new();
+
     private static void ValidateRoute(RouteIr route, HashSet<string> clusters, List<string> errors)
     {
-        var where = $"route {route.RouteNamespace}/{route.RouteName} rule {route.RuleIndex}";
-        if (route.Match.Path.Type == PathMatchType.RegularExpression)
+        // Built only for a message: validation runs over every route of every snapshot.
+        string Where() => $"route {route.RouteNamespace}/{route.RouteName} rule {route.RuleIndex}";
+        if (!RegexesChecked.TryGetValue(route, out _))
         {
-            CheckRegex(route.Match.Path.Value, where + " path", errors);
-        }
-
-        foreach (var m in route.Match.Headers)
-        {
-            if (m.Type == StringMatchType.RegularExpression)
+            var before = errors.Count;
+            if (route.Match.Path.Type == PathMatchType.RegularExpression)
             {
-                CheckRegex(m.Value, $"{where} header {m.Name}", errors);
+                CheckRegex(route.Match.Path.Value, () => Where() + " path", errors);
+            }
+
+            foreach (var m in route.Match.Headers)
+            {
+                if (m.Type == StringMatchType.RegularExpression)
+                {
+                    CheckRegex(m.Value, () => $"{Where()} header {m.Name}", errors);
+                }
+            }
+
+            foreach (var m in route.Match.QueryParams)
+            {
+                if (m.Type == StringMatchType.RegularExpression)
+                {
+                    CheckRegex(m.Value, () => $"{Where()} query parameter {m.Name}", errors);
+                }
+            }
+
+            if (errors.Count == before)
+            {
+                RegexesChecked.TryAdd(route, route);
             }
         }
 
-        foreach (var m in route.Match.QueryParams)
+        foreach (var filter in route.Filters)
         {
-            if (m.Type == StringMatchType.RegularExpression)
+            if (filter is not RequestMirrorIr mirror)
             {
-                CheckRegex(m.Value, $"{where} query parameter {m.Name}", errors);
+                continue;
             }
-        }
 
-        foreach (var mirror in route.Filters.OfType<RequestMirrorIr>())
-        {
             if (!clusters.Contains(mirror.Cluster))
             {
-                errors.Add($"{where}: mirror cluster {mirror.Cluster} is not defined");
+                errors.Add($"{Where()}: mirror cluster {mirror.Cluster} is not defined");
             }
 
             if (mirror.Denominator < 1 || mirror.Numerator < 0 || mirror.Numerator > mirror.Denominator)
             {
-                errors.Add($"{where}: mirror fraction {mirror.Numerator}/{mirror.Denominator} is not between 0 and 1");
+                errors.Add($"{Where()}: mirror fraction {mirror.Numerator}/{mirror.Denominator} is not between 0 and 1");
             }
         }
 
@@ -97,17 +119,17 @@ internal static class IrValidator
         {
             if (backend.Cluster is not null && !clusters.Contains(backend.Cluster))
             {
-                errors.Add($"{where}: backend cluster {backend.Cluster} is not defined");
+                errors.Add($"{Where()}: backend cluster {backend.Cluster} is not defined");
             }
 
             if (backend.Weight < 0)
             {
-                errors.Add($"{where}: negative weight");
+                errors.Add($"{Where()}: negative weight");
             }
         }
     }
 
-    private static void CheckRegex(string pattern, string where, List<string> errors)
+    private static void CheckRegex(string pattern, Func<string> where, List<string> errors)
     {
         try
         {
@@ -115,7 +137,7 @@ internal static class IrValidator
         }
         catch (ArgumentException e)
         {
-            errors.Add($"{where}: invalid regular expression: {e.Message}");
+            errors.Add($"{where()}: invalid regular expression: {e.Message}");
         }
     }
 }

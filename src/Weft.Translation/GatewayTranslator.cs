@@ -57,7 +57,18 @@ internal sealed class ListenerState
     public string? Hostname => string.IsNullOrEmpty(Listener.Hostname) ? null : Listener.Hostname.ToLowerInvariant();
 
     /// <summary>The listener admits this route kind (HTTPRoute or GRPCRoute).</summary>
-    public bool AllowsKind(string kind) => SupportedKinds.Any(k => k.Kind == kind);
+    public bool AllowsKind(string kind)
+    {
+        foreach (var k in SupportedKinds)
+        {
+            if (k.Kind == kind)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The listener admits a route kind Weft serves.</summary>
     public bool AllowsAnyRoute => SupportedKinds.Count > 0;

@@ -33,13 +33,13 @@ internal sealed class HttpRouteState
 
     public string Namespace => Route.Metadata.NamespaceProperty ?? "";
     public string Name => Route.Metadata.Name;
-    public string Id => TranslationContext.Id(Route.Metadata);
+    public string Id => field ??= TranslationContext.Id(Route.Metadata);
 
     /// <summary>
     /// The key in <see cref="ListenerState.Attached"/>: "namespace/name" for HTTPRoutes, prefixed with
     /// the kind for other kinds, so that an HTTPRoute and a GRPCRoute of the same name stay two routes.
     /// </summary>
-    public string AttachmentKey => Kind == HttpRoute.KindName ? Id : $"{Kind}/{Id}";
+    public string AttachmentKey => field ??= Kind == HttpRoute.KindName ? Id : $"{Kind}/{Id}";
 
     public long? Generation => Route.Metadata.Generation;
     public DateTime? CreationTimestamp => Route.Metadata.CreationTimestamp;
@@ -432,10 +432,21 @@ internal static class HttpRouteTranslator
 
     private static RouteParentResult AttachToGateway(TranslationContext context, HttpRouteState route, GatewayState gateway, ParentReference parentRef)
     {
-        var selected = gateway.Listeners
-            .Where(l => (parentRef.SectionName is null || l.Name == parentRef.SectionName)
-                        && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
-            .ToList();
+        // Loops rather than LINQ: this runs for every route on every translation.
+        var selected = new List<ListenerState>(gateway.Listeners.Count);
+        List<ListenerState>? allowed = null;
+        foreach (var l in gateway.Listeners)
+        {
+            if ((parentRef.SectionName is null || l.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+            {
+                selected.Add(l);
+                if (l.AllowsKind(route.Kind) && NamespaceAllowed(context, gateway, l, route.Namespace))
+                {
+                    (allowed ??= new List<ListenerState>(1)).Add(l);
+                }
+            }
+        }
+
         if (selected.Count == 0)
         {
             var what = (parentRef.SectionName, parentRef.Port) switch
@@ -448,8 +459,7 @@ internal static class HttpRouteTranslator
             return new RouteParentResult(parentRef, false, Reasons.NoMatchingParent, $"Gateway {gateway.Id}: {what}");
         }
 
-        var allowed = selected.Where(l => l.AllowsKind(route.Kind) && NamespaceAllowed(context, gateway, l, route.Namespace)).ToList();
-        if (allowed.Count == 0)
+        if (allowed is null)
         {
             var why = selected.Select(l => l.AllowsKind(route.Kind)
                 ? $"listener {l.Name} does not admit routes from namespace {route.Namespace} (from: {l.Listener.AllowedRoutes?.Namespaces?.From ?? "Same"})"
@@ -473,9 +483,12 @@ internal static class HttpRouteTranslator
                 listener.Attached[route.AttachmentKey] = attached;
             }
 
-            foreach (var h in hosts.Where(h => !attached.Hostnames.Contains(h, StringComparer.Ordinal)))
+            foreach (var h in hosts)
             {
-                attached.Hostnames.Add(h);
+                if (!attached.Hostnames.Contains(h))
+                {
+                    attached.Hostnames.Add(h);
+                }
             }
         }
 

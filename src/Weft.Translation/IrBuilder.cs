@@ -10,6 +10,44 @@ namespace Weft.Translation;
 /// </summary>
 internal static class IrBuilder
 {
+    // A virtual host whose routes are the same IR instances, with the same ages, in the same order
+    // as in the last translation keeps its IR: no precedence sort, and downstream (the distribution
+    // cache's change check, the proxy) sees the very same instance.
+    private static VirtualHostIr VirtualHost(TranslationCache? cache, (string Gateway, string Listener, string Host) key, List<RankedRoute> routes)
+    {
+        if (cache?.PreviousVirtualHost(key) is { } previous && SameRoutes(previous.Inputs, routes))
+        {
+            cache.KeepVirtualHost(key, previous.Inputs, previous.Ir);
+            return previous.Ir;
+        }
+
+        var ir = new VirtualHostIr
+        {
+            Hostname = key.Host,
+            Routes = [.. routes.Order(RoutePrecedence.Instance).Select(r => r.Route)],
+        };
+        cache?.KeepVirtualHost(key, routes, ir);
+        return ir;
+    }
+
+    private static bool SameRoutes(List<RankedRoute> a, List<RankedRoute> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!ReferenceEquals(a[i].Route, b[i].Route) || a[i].CreationTimestamp != b[i].CreationTimestamp)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static GatewaySnapshotIr Build(TranslationContext context, GatewayState gateway)
     {
         var targets = new List<BackendTarget>();
@@ -18,7 +56,7 @@ internal static class IrBuilder
         {
             var listeners = group
                 .OrderBy(l => l.Hostname, Comparer<string?>.Create(HostnameIntersection.CompareSpecificity))
-                .Select(l => BuildListener(l, targets))
+                .Select(l => BuildListener(context, gateway, l, targets))
                 .ToImmutableArray();
             ports.Add(new PortIr
             {
@@ -39,7 +77,7 @@ internal static class IrBuilder
         };
     }
 
-    private static ListenerIr BuildListener(ListenerState listener, List<BackendTarget> targets)
+    private static ListenerIr BuildListener(TranslationContext context, GatewayState gateway, ListenerState listener, List<BackendTarget> targets)
     {
         var hosts = new Dictionary<string, List<RankedRoute>>(StringComparer.Ordinal);
         foreach (var attached in listener.Attached.Values)
@@ -75,11 +113,7 @@ internal static class IrBuilder
             [
                 .. hosts
                     .OrderBy(h => h.Key, Comparer<string>.Create((a, b) => HostnameIntersection.CompareSpecificity(a, b)))
-                    .Select(h => new VirtualHostIr
-                    {
-                        Hostname = h.Key,
-                        Routes = [.. h.Value.Order(RoutePrecedence.Instance).Select(r => r.Route)],
-                    }),
+                    .Select(h => VirtualHost(context.Options.Cache, (gateway.Id, listener.Name, h.Key), h.Value)),
             ],
         };
     }

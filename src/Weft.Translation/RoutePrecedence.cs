@@ -5,7 +5,8 @@ namespace Weft.Translation;
 /// <summary>A route entry with what precedence needs beyond the IR: the route's age and identity.</summary>
 internal sealed record RankedRoute(RouteIr Route, DateTime? CreationTimestamp)
 {
-    public string RouteId => $"{Route.RouteNamespace}/{Route.RouteName}";
+    // Built on the first comparison that gets this far, then kept: a sort may ask O(log n) times.
+    public string RouteId => field ??= $"{Route.RouteNamespace}/{Route.RouteName}";
 }
 
 /// <summary>

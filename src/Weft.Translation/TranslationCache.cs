@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Weft.Api.GatewayApi;
 using Weft.Api.Model;
+using Weft.Ir;
 
 namespace Weft.Translation;
 
@@ -20,8 +21,60 @@ public sealed class TranslationCache
     private ConditionalWeakTable<HttpRoute, CompiledHttpRoute> _routes = new();
     private ImmutableArray<object> _world = [];
 
+    // Virtual hosts of the last translation and of the one running, by (gateway, listener, hostname).
+    private Dictionary<(string, string, string), (List<RankedRoute> Inputs, VirtualHostIr Ir)> _hosts = [];
+    private Dictionary<(string, string, string), (List<RankedRoute> Inputs, VirtualHostIr Ir)> _nextHosts = [];
+
     /// <summary>Compilations reused / done by the last translation (for tests and the debug log).</summary>
     public (int Reused, int Compiled) LastRouteCounts { get; internal set; }
+
+    // Route statuses of the last translation and of the one running, by route object.
+    private Dictionary<HttpRoute, RouteVerdict> _statuses = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<HttpRoute, RouteVerdict> _nextStatuses = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// The status of an HTTPRoute: the last translation's object when the route is the same object,
+    /// compiled the same and with the same verdict for every parent (the usual case for all but the
+    /// routes a change touched), else built afresh.
+    /// </summary>
+    internal StatusUpdate RouteStatus(HttpRouteState route, string controllerName)
+    {
+        if (route.Kind != HttpRoute.KindName)
+        {
+            return Status.RouteStatusBuilder.Build(route, controllerName);
+        }
+
+        if (_statuses.TryGetValue(route.Route, out var last) && last.SameAs(route, controllerName))
+        {
+            _nextStatuses[route.Route] = last;
+            return last.Status;
+        }
+
+        var verdict = new RouteVerdict(route, controllerName, Status.RouteStatusBuilder.Build(route, controllerName));
+        _nextStatuses[route.Route] = verdict;
+        return verdict.Status;
+    }
+
+    internal (List<RankedRoute> Inputs, VirtualHostIr Ir)? PreviousVirtualHost((string, string, string) key) =>
+        _hosts.TryGetValue(key, out var entry) ? entry : null;
+
+    internal void KeepVirtualHost((string, string, string) key, List<RankedRoute> inputs, VirtualHostIr ir) => _nextHosts[key] = (inputs, ir);
+
+    /// <summary>Called when a translation starts: forgets what a translation that failed half-way kept.</summary>
+    internal void BeginTranslation()
+    {
+        _nextHosts = [];
+        _nextStatuses = new(ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>Called when a translation ends: what it built is what the next one may reuse (and nothing older).</summary>
+    internal void EndTranslation()
+    {
+        _hosts = _nextHosts;
+        _nextHosts = [];
+        _statuses = _nextStatuses;
+        _nextStatuses = new(ReferenceEqualityComparer.Instance);
+    }
 
     internal ConditionalWeakTable<HttpRoute, CompiledHttpRoute> RoutesFor(ResourceSnapshot snapshot)
     {
@@ -64,3 +117,29 @@ internal sealed record CompiledHttpRoute(
     string? UnresolvedReason,
     IReadOnlyList<string> UnresolvedMessages,
     IReadOnlyList<Diagnostic> Diagnostics);
+
+/// <summary>What an HTTPRoute's status was built from, and the status.</summary>
+internal sealed record RouteVerdict(HttpRouteState State, string ControllerName, StatusUpdate Status)
+{
+    public bool SameAs(HttpRouteState route, string controllerName)
+    {
+        if (controllerName != ControllerName
+            || !ReferenceEquals(route.Rules, State.Rules)
+            || route.UnresolvedReason != State.UnresolvedReason
+            || !ReferenceEquals(route.UnresolvedMessages, State.UnresolvedMessages)
+            || route.Parents.Count != State.Parents.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < route.Parents.Count; i++)
+        {
+            if (route.Parents[i] != State.Parents[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -60,6 +60,7 @@ public static class Translator
         ArgumentNullException.ThrowIfNull(options);
 
         var context = new TranslationContext(snapshot, options);
+        options.Cache?.BeginTranslation();
 
         // Pass 1: classes we own.
         var classes = GatewayClassTranslator.Translate(context);
@@ -93,9 +94,17 @@ public static class Translator
         var statuses = new List<StatusUpdate>();
         statuses.AddRange(classes.Select(c => c.Status));
         statuses.AddRange(gateways.Select(g => Status.GatewayStatusBuilder.Build(context, g)));
-        statuses.AddRange(routes.Where(r => r.Parents.Count > 0).Select(r => Status.RouteStatusBuilder.Build(r, options.ControllerName)));
+        foreach (var route in routes)
+        {
+            if (route.Parents.Count > 0)
+            {
+                statuses.Add(options.Cache is { } cache ? cache.RouteStatus(route, options.ControllerName) : Status.RouteStatusBuilder.Build(route, options.ControllerName));
+            }
+        }
+
         statuses.AddRange(context.BackendTls.Statuses(options.ControllerName));
         statuses.Sort((a, b) => a.Key.CompareTo(b.Key));
+        options.Cache?.EndTranslation();
 
         return new TranslationResult
         {

@@ -106,4 +106,37 @@ public sealed class ResourceStoreTests
         Assert.Equal("default", store.Snapshot.Services.Single().Metadata.NamespaceProperty);
         Assert.Equal("default", store.View.Keys.Single().Namespace);
     }
+
+    [Fact]
+    public void A_change_rebuilds_only_its_kind_and_the_view_follows_adds_and_removals()
+    {
+        var store = new ResourceStore(new ManualTime());
+        var service = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: svc, namespace: apps}
+            spec:
+              ports: [{port: 80}]
+            """;
+        var files = Decode(service + "\n---\n" + Route("a")).ToList();
+        store.ReplaceSource("files", files);
+        var before = store.Snapshot;
+
+        // A second route appears: the Services list is the same instance, the routes list is new.
+        files.AddRange(Decode(Route("b").Replace("name: web", "name: api", StringComparison.Ordinal)));
+        store.ReplaceSource("files", files);
+        var after = store.Snapshot;
+        Assert.True(after.Services == before.Services, "the Services list was rebuilt although no Service changed");
+        Assert.Equal(["api", "web"], after.HttpRoutes.Select(r => r.Metadata.Name));
+        Assert.Same(before.HttpRoutes.Single(), after.HttpRoutes.Single(r => r.Metadata.Name == "web"));
+        Assert.Contains(store.View.Keys, k => k.Name == "api");
+
+        // The Service goes away: its kind is rebuilt (empty), the view forgets it.
+        files.RemoveAt(0);
+        store.ReplaceSource("files", files);
+        Assert.Empty(store.Snapshot.Services);
+        Assert.True(store.Snapshot.HttpRoutes == after.HttpRoutes, "the routes list was rebuilt although no route changed");
+        Assert.DoesNotContain(store.View.Keys, k => k.Kind == "Service");
+        Assert.Equal(2, store.View.Count);
+    }
 }

@@ -142,4 +142,71 @@ public sealed class TranslationCacheTests
         Assert.Equal(Fresh(objects), after);
         Assert.Contains("/only", after, StringComparison.Ordinal);
     }
+
+    private static TranslationResult Translate(TranslationCache cache, IEnumerable<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> objects) =>
+        Translator.Translate(ResourceSnapshot.From(objects), GoldenTests.Options with { Cache = cache });
+
+    private static Weft.Ir.VirtualHostIr Host(TranslationResult result, string hostname) =>
+        result.Gateways["default/gw"].Ports.Single().Listeners.Single().VirtualHosts.Single(h => h.Hostname == hostname);
+
+    private static StatusUpdate StatusOf(TranslationResult result, string route) =>
+        result.Statuses.Single(s => s.Key.Kind == "HTTPRoute" && s.Key.Name == route);
+
+    [Fact]
+    public void Untouched_virtual_hosts_and_route_statuses_are_the_same_instances_and_touched_ones_are_rebuilt()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        var first = Translate(cache, objects);
+
+        objects.AddRange(Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: c, namespace: default}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: [a.example.com]
+              rules:
+              - matches: [{path: {type: Exact, value: /c}}]
+                backendRefs: [{name: svc, port: 80}]
+            """));
+        var second = Translate(cache, objects);
+
+        // b.example.com has the same routes: its IR is the very same object (downstream skips it by reference).
+        Assert.Same(Host(first, "b.example.com"), Host(second, "b.example.com"));
+        Assert.Same(StatusOf(first, "b"), StatusOf(second, "b"));
+        Assert.Same(StatusOf(first, "a"), StatusOf(second, "a"));
+
+        // a.example.com gained route c, ranked first (Exact before PathPrefix): rebuilt and sorted.
+        var a = Host(second, "a.example.com");
+        Assert.NotSame(Host(first, "a.example.com"), a);
+        Assert.Equal(["c", "a"], a.Routes.Select(r => r.RouteName));
+        Assert.Equal(Fresh(objects), GoldenTests.Render(Translate(cache, objects)));
+    }
+
+    [Fact]
+    public void A_gateway_change_rewrites_the_status_of_routes_whose_objects_did_not_change()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        var first = Translate(cache, objects);
+        Assert.Contains("the route is accepted", GoldenTests.Render(first), StringComparison.Ordinal);
+
+        // The listener now serves only b.example.com: route a no longer attaches anywhere.
+        var index = objects.FindIndex(o => o is Weft.Api.GatewayApi.Gateway);
+        objects[index] = Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw, namespace: default}
+            spec:
+              gatewayClassName: weft
+              listeners:
+              - {name: http, protocol: HTTP, port: 80, hostname: b.example.com}
+            """).Single();
+        var second = Translate(cache, objects);
+        Assert.NotSame(StatusOf(first, "a"), StatusOf(second, "a"));
+        Assert.Contains("NoMatchingListenerHostname", GoldenTests.Render(second), StringComparison.Ordinal);
+        Assert.Equal(Fresh(objects), GoldenTests.Render(second));
+        Assert.DoesNotContain(second.Gateways["default/gw"].Ports.Single().Listeners.Single().VirtualHosts, h => h.Hostname == "a.example.com");
+    }
 }

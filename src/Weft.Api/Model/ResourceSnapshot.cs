@@ -34,40 +34,62 @@ public sealed record ResourceSnapshot
     /// Kubernetes API server (and Weft's store) would, so a translation of files read directly
     /// (`weft analyze`, `weft x explain -f`) sees what a running control plane sees.
     /// </summary>
-    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version = 0)
+    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version = 0) =>
+        From(objects, version, previous: null, changedTypes: null);
+
+    /// <summary>
+    /// Builds the next snapshot of a store whose objects of <paramref name="changedTypes"/> changed
+    /// since <paramref name="previous"/>: the lists of the other kinds are taken over as they are (the
+    /// same instances, so a translator can tell that no Service changed by reference), and only the
+    /// changed kinds' lists are rebuilt and sorted. <paramref name="objects"/> is everything the store
+    /// holds now.
+    /// </summary>
+    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version, ResourceSnapshot? previous, IReadOnlySet<Type>? changedTypes)
     {
-        var list = objects.ToList();
-        foreach (var o in list)
+        bool Rebuild(Type type) => previous is null || changedTypes is null || changedTypes.Contains(type);
+        var list = new List<IKubernetesObject<V1ObjectMeta>>();
+        foreach (var o in objects)
         {
+            if (!Rebuild(o.GetType()))
+            {
+                continue;
+            }
+
             if (o.Metadata.NamespaceProperty is null && ResourceKinds.Find(o.ApiVersion, o.Kind) is { Namespaced: true })
             {
                 o.Metadata.NamespaceProperty = "default";
             }
+
+            list.Add(o);
         }
 
+        // Stable (files read directly may hold duplicates, which keep their order).
         var sorted = list
             .OrderBy(o => o.Kind, StringComparer.Ordinal)
             .ThenBy(o => o.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
             .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
             .ToList();
+
+        ImmutableArray<T> Of<T>(ImmutableArray<T> kept) => Rebuild(typeof(T)) ? [.. sorted.OfType<T>()] : kept;
+        var p = previous ?? new ResourceSnapshot();
         return new ResourceSnapshot
         {
             Version = version,
-            GatewayClasses = [.. sorted.OfType<GatewayClass>()],
-            Gateways = [.. sorted.OfType<Gateway>()],
-            HttpRoutes = [.. sorted.OfType<HttpRoute>()],
-            GrpcRoutes = [.. sorted.OfType<GrpcRoute>()],
-            ReferenceGrants = [.. sorted.OfType<ReferenceGrant>()],
-            Namespaces = [.. sorted.OfType<V1Namespace>()],
-            Services = [.. sorted.OfType<V1Service>()],
-            Secrets = [.. sorted.OfType<V1Secret>()],
-            ConfigMaps = [.. sorted.OfType<V1ConfigMap>()],
-            BackendTlsPolicies = [.. sorted.OfType<BackendTlsPolicy>()],
-            EndpointSlices = [.. sorted.OfType<V1EndpointSlice>()],
-            WorkloadEntries = [.. sorted.OfType<WorkloadEntry>()],
-            ServiceEntries = [.. sorted.OfType<ServiceEntry>()],
-            VirtualServices = [.. sorted.OfType<VirtualService>()],
-            DestinationRules = [.. sorted.OfType<DestinationRule>()],
+            GatewayClasses = Of(p.GatewayClasses),
+            Gateways = Of(p.Gateways),
+            HttpRoutes = Of(p.HttpRoutes),
+            GrpcRoutes = Of(p.GrpcRoutes),
+            ReferenceGrants = Of(p.ReferenceGrants),
+            Namespaces = Of(p.Namespaces),
+            Services = Of(p.Services),
+            Secrets = Of(p.Secrets),
+            ConfigMaps = Of(p.ConfigMaps),
+            BackendTlsPolicies = Of(p.BackendTlsPolicies),
+            EndpointSlices = Of(p.EndpointSlices),
+            WorkloadEntries = Of(p.WorkloadEntries),
+            ServiceEntries = Of(p.ServiceEntries),
+            VirtualServices = Of(p.VirtualServices),
+            DestinationRules = Of(p.DestinationRules),
         };
     }
 

@@ -3,12 +3,24 @@ using Weft.Ir;
 
 namespace Weft.ControlPlane.Distribution;
 
-/// <summary>One gateway's current snapshot as sent on the wire.</summary>
-public sealed record VersionedSnapshot(string Version, GatewaySnapshotIr Ir, byte[] Json);
+/// <summary>One gateway's current snapshot and its version.</summary>
+public sealed class VersionedSnapshot(string version, GatewaySnapshotIr ir)
+{
+    private byte[]? _json;
+
+    public string Version { get; } = version;
+    public GatewaySnapshotIr Ir { get; } = ir;
+
+    /// <summary>
+    /// The wire form, serialized on first use: a proxy in the control plane's own process takes the
+    /// IR as is, so a `weft up` that serves only its embedded proxy never pays for it.
+    /// </summary>
+    public byte[] Json => LazyInitializer.EnsureInitialized(ref _json, () => IrJson.Serialize(Ir));
+}
 
 /// <summary>
 /// The latest snapshot per gateway ("ns/name"), each with a version that changes only when the
-/// content does (compared as serialized bytes), and a signal that streams wait on.
+/// content does (<see cref="IrContent.Same"/>), and a signal that streams wait on.
 /// </summary>
 public sealed class SnapshotCache
 {
@@ -33,7 +45,7 @@ public sealed class SnapshotCache
         var empty = gatewayKey.StartsWith(SnapshotKeys.ForSidecar(""), StringComparison.Ordinal)
             ? new GatewaySnapshotIr { GatewayNamespace = gatewayKey[SnapshotKeys.ForSidecar("").Length..], GatewayName = "sidecar" }
             : new GatewaySnapshotIr { GatewayNamespace = gatewayKey[..Math.Max(gatewayKey.IndexOf('/', StringComparison.Ordinal), 0)], GatewayName = gatewayKey[(gatewayKey.IndexOf('/', StringComparison.Ordinal) + 1)..] };
-        return new VersionedSnapshot("0", empty, IrJson.Serialize(empty));
+        return new VersionedSnapshot("0", empty);
     }
 
     public void Update(IReadOnlyDictionary<string, GatewaySnapshotIr> gateways)
@@ -46,14 +58,13 @@ public sealed class SnapshotCache
             var changed = current.Count != gateways.Count;
             foreach (var (key, ir) in gateways)
             {
-                var json = IrJson.Serialize(ir);
-                if (current.TryGetValue(key, out var old) && old.Json.AsSpan().SequenceEqual(json))
+                if (current.TryGetValue(key, out var old) && IrContent.Same(old.Ir, ir))
                 {
                     builder[key] = old;
                     continue;
                 }
 
-                builder[key] = new VersionedSnapshot((++_counter).ToString(), ir, json);
+                builder[key] = new VersionedSnapshot((++_counter).ToString(System.Globalization.CultureInfo.InvariantCulture), ir);
                 changed = true;
             }
 

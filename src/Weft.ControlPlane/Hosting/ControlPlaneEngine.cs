@@ -45,7 +45,7 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         _store.Changed += _ => MarkDirty();
     }
 
-    /// <summary>The latest translation (IR per gateway, diagnostics).</summary>
+    /// <summary>The latest translation (IR per gateway, diagnostics); its statuses are in the <see cref="StatusStore"/>, not here.</summary>
     public TranslationResult? Last => Volatile.Read(ref _last);
 
     /// <summary>Raised after each translation with its result.</summary>
@@ -140,6 +140,11 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         // Proxies first (the change reaches traffic sooner), then status.
         _cache.Update(snapshots);
         _status.Set(result.Statuses.Select(s => (s.Key, s.Status)));
+
+        // Statuses live in the status store from here on, which keeps an unchanged status's previous
+        // object; holding the translator's fresh copies too would keep thousands of objects alive per
+        // change for nothing (and every one of them is promoted by the next collections).
+        result = result with { Statuses = [] };
         Volatile.Write(ref _last, result);
         Interlocked.Exchange(ref _translatedVersion, snapshot.Version);
         var signal = Interlocked.Exchange(ref _translated, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -48,16 +48,21 @@ public sealed class ResourceStore
     /// <summary>Replaces everything a source contributes with a new set.</summary>
     public void ReplaceSource(string origin, IEnumerable<DecodedResource> resources)
     {
-        var set = new Dictionary<ResourceKey, StoredResource>();
-        foreach (var r in resources)
-        {
-            var key = KeyOf(r.Object);
-            set[key] = new StoredResource(key, r.Kind, r.Object, r.Location, origin);
-        }
-
         ResourceSnapshot snapshot;
         lock (_gate)
         {
+            // A source re-sends everything it has; what it sends unchanged (the same object from the
+            // same place) keeps its stored entry, so nothing downstream churns.
+            _bySource.TryGetValue(origin, out var before);
+            var set = new Dictionary<ResourceKey, StoredResource>(before?.Count ?? 0);
+            foreach (var r in resources)
+            {
+                var key = KeyOf(r.Object);
+                set[key] = before is not null && before.TryGetValue(key, out var known) && ReferenceEquals(known.Object, r.Object) && known.Location == r.Location
+                    ? known
+                    : new StoredResource(key, r.Kind, r.Object, r.Location, origin);
+            }
+
             _bySource[origin] = set;
             if (!Recompute())
             {
@@ -168,6 +173,7 @@ public sealed class ResourceStore
         }
 
         var changed = merged.Count != _effective.Count;
+        var changedTypes = new HashSet<Type>();
         var now = _time.GetUtcNow().UtcDateTime;
         var next = new Dictionary<ResourceKey, StoredResource>(merged.Count);
         foreach (var (key, incoming) in merged)
@@ -201,14 +207,16 @@ public sealed class ResourceStore
             _specFingerprints[key] = fingerprint;
             meta.ResourceVersion = (_version + 1).ToString();
             next[key] = incoming;
+            changedTypes.Add(incoming.Object.GetType());
             changed = true;
         }
 
-        foreach (var key in _effective.Keys)
+        foreach (var (key, gone) in _effective)
         {
             if (!next.ContainsKey(key))
             {
                 _specFingerprints.Remove(key);
+                changedTypes.Add(gone.Object.GetType());
                 changed = true;
             }
         }
@@ -218,6 +226,25 @@ public sealed class ResourceStore
             return false;
         }
 
+        // The view and the snapshot are edited from the previous ones rather than rebuilt: one
+        // changed route in thousands touches one entry and one kind's list.
+        var view = _view.ToBuilder();
+        foreach (var key in _effective.Keys)
+        {
+            if (!next.ContainsKey(key))
+            {
+                view.Remove(key);
+            }
+        }
+
+        foreach (var (key, stored) in next)
+        {
+            if (!_effective.TryGetValue(key, out var was) || !ReferenceEquals(was, stored))
+            {
+                view[key] = stored;
+            }
+        }
+
         _effective.Clear();
         foreach (var (k, v) in next)
         {
@@ -225,8 +252,8 @@ public sealed class ResourceStore
         }
 
         _version++;
-        _view = next.ToImmutableDictionary();
-        Volatile.Write(ref _snapshot, ResourceSnapshot.From(next.Values.Select(v => v.Object), _version));
+        _view = view.ToImmutable();
+        Volatile.Write(ref _snapshot, ResourceSnapshot.From(next.Values.Select(v => v.Object), _version, _snapshot, changedTypes));
         return true;
     }
 

@@ -43,6 +43,9 @@ internal sealed partial class RequestMirror
 
     public string Cluster => _cluster.Name;
 
+    /// <summary>The compiled cluster copies go to (a reused route action must still point at the served one).</summary>
+    public ClusterModel Target => _cluster;
+
     public static void SendAll(RequestMirror[] mirrors, HttpContext context, HttpMessageInvoker invoker, ILogger logger)
     {
         foreach (var mirror in mirrors)

@@ -13,6 +13,7 @@ internal sealed class ClusterModel
 
     public ClusterModel(ClusterIr ir)
     {
+        Ir = ir;
         Name = ir.Name;
         _destinations = [.. ir.Endpoints.Select(FormatPrefix)];
         RequestConfig = new ForwarderRequestConfig
@@ -31,6 +32,9 @@ internal sealed class ClusterModel
 
     /// <summary>The client of a TLS cluster (BackendTLSPolicy), or null to use the proxy's shared plaintext client.</summary>
     public HttpMessageInvoker? Invoker { get; }
+
+    /// <summary>What it was compiled from; a later snapshot with the same content keeps this instance (and its round-robin position).</summary>
+    public ClusterIr Ir { get; }
 
     public string Name { get; }
     public ForwarderRequestConfig RequestConfig { get; }

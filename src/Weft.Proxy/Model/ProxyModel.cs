@@ -9,8 +9,9 @@ namespace Weft.Proxy.Model;
 /// </summary>
 internal sealed class ProxyModel
 {
-    private ProxyModel(string version, RouteTable table, RouteAction[] routes, PortTls?[] tls)
+    private ProxyModel(string version, RouteTable table, RouteAction[] routes, PortTls?[] tls, Dictionary<string, ClusterModel> clusters)
     {
+        Clusters = clusters;
         Version = version;
         Table = table;
         Routes = routes;
@@ -26,7 +27,16 @@ internal sealed class ProxyModel
     /// <summary>Indexed by <see cref="PortModel.Index"/>; null for HTTP ports.</summary>
     public PortTls?[] Tls { get; }
 
-    /// <param name="previous">The model being served, whose compiled regexes the new one may reuse; null for none.</param>
+    /// <summary>By name; read only while compiling the next model.</summary>
+    private Dictionary<string, ClusterModel> Clusters { get; }
+
+    /// <param name="previous">
+    /// The model being served; null for none. The new model reuses what did not change: compiled
+    /// regexes, the matcher of every route whose IR is the same instance, clusters with the same
+    /// content, and the whole compiled action of a route whose IR is the same instance and whose
+    /// clusters were all reused. The control plane keeps unchanged routes' IR instances, so a change
+    /// to one route in thousands compiles that route only.
+    /// </param>
     public static ProxyModel? Compile(GatewaySnapshotIr snapshot, string version, List<string> errors, ProxyModel? previous = null)
     {
         if (!RouteTable.TryCompile(snapshot, previous?.Table, out var table, out var tableErrors))
@@ -38,13 +48,32 @@ internal sealed class ProxyModel
         var clusters = new Dictionary<string, ClusterModel>(StringComparer.Ordinal);
         foreach (var cluster in snapshot.Clusters)
         {
-            clusters.TryAdd(cluster.Name, new ClusterModel(cluster));
+            if (clusters.ContainsKey(cluster.Name))
+            {
+                continue;
+            }
+
+            clusters[cluster.Name] = previous is not null && previous.Clusters.TryGetValue(cluster.Name, out var served) && IrContent.Same(served.Ir, cluster)
+                ? served
+                : new ClusterModel(cluster);
+        }
+
+        Dictionary<RouteIr, RouteAction>? compiled = null;
+        if (previous is not null)
+        {
+            compiled = new Dictionary<RouteIr, RouteAction>(previous.Routes.Length, ReferenceEqualityComparer.Instance);
+            foreach (var action in previous.Routes)
+            {
+                compiled.TryAdd(action.Route.Ir, action);
+            }
         }
 
         var routes = new RouteAction[table.Routes.Count];
         foreach (var route in table.Routes)
         {
-            routes[route.Id] = RouteAction.Compile(route, clusters, errors)!;
+            routes[route.Id] = compiled is not null && compiled.TryGetValue(route.Ir, out var known) && known.UsesOnly(clusters)
+                ? known
+                : RouteAction.Compile(route, clusters, errors)!;
         }
 
         var tls = new PortTls?[table.Ports.Count];
@@ -53,7 +82,7 @@ internal sealed class ProxyModel
             tls[port.Index] = PortTls.Compile(port, errors);
         }
 
-        return errors.Count == 0 ? new ProxyModel(version, table, routes, tls) : null;
+        return errors.Count == 0 ? new ProxyModel(version, table, routes, tls, clusters) : null;
     }
 
     public ServingPort Serve(PortModel port) => new(this, port, Tls[port.Index]);

@@ -38,6 +38,31 @@ internal sealed class RouteAction
     /// <summary>Parallel to <see cref="RouteIr.Backends"/>, so the picker's index applies directly.</summary>
     public BackendAction[] Backends { get; }
 
+    /// <summary>
+    /// Whether every cluster this action sends to is the very instance <paramref name="clusters"/>
+    /// holds under its name, so the action can serve a newer snapshot unchanged.
+    /// </summary>
+    public bool UsesOnly(Dictionary<string, ClusterModel> clusters)
+    {
+        foreach (var backend in Backends)
+        {
+            if (backend.Cluster is { } cluster && (!clusters.TryGetValue(cluster.Name, out var current) || !ReferenceEquals(current, cluster)))
+            {
+                return false;
+            }
+        }
+
+        foreach (var mirror in Mirrors)
+        {
+            if (!clusters.TryGetValue(mirror.Cluster, out var current) || !ReferenceEquals(current, mirror.Target))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static RouteAction? Compile(RouteModel route, IReadOnlyDictionary<string, ClusterModel> clusters, List<string> errors)
     {
         var where = $"route {route.DisplayName}";
