@@ -41,6 +41,7 @@ internal static class ChangeBreakdown
         status.Set(result.Statuses.Select(s => (s.Key, s.Status)));
         var served = ProxyModel.Compile(result.Gateways["bench/bench-gw"], "v0", [])!;
 
+        using var allocations = Environment.GetEnvironmentVariable("WEFT_BENCH_ALLOCATIONS") == "1" ? new AllocationTypes() : null;
         var added = new List<DecodedResource>();
         var times = Stages.ToDictionary(s => s, _ => new List<double>());
         var allocated = new List<long>();
@@ -63,6 +64,11 @@ internal static class ChangeBreakdown
                       responseHeaderModifier: {set: [{name: x-bench-route, value: new-{{i}}}]}
                     backendRefs: [{name: svc-0, port: 80}]
                 """, $"new-{i}.yaml").Resources);
+            if (i == 3)
+            {
+                allocations?.Start();
+            }
+
             var gen0 = GC.CollectionCount(0);
             var g1 = GC.CollectionCount(1);
             var g2 = GC.CollectionCount(2);
@@ -120,6 +126,8 @@ internal static class ChangeBreakdown
             pauses.Add((GC.GetTotalPauseDuration() - paused).TotalMilliseconds);
         }
 
+        allocations?.Stop();
+        allocations?.Print(changes);
         Console.WriteLine($"| routes | stage | median ms | min ms |");
         Console.WriteLine("|---:|---|---:|---:|");
         foreach (var s in Stages)

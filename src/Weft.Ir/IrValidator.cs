@@ -65,36 +65,9 @@ internal static class IrValidator
 
     private static void ValidateRoute(RouteIr route, HashSet<string> clusters, List<string> errors)
     {
-        // Built only for a message: validation runs over every route of every snapshot.
-        string Where() => $"route {route.RouteNamespace}/{route.RouteName} rule {route.RuleIndex}";
-        if (!RegexesChecked.TryGetValue(route, out _))
+        if (HasRegex(route.Match) && !RegexesChecked.TryGetValue(route, out _))
         {
-            var before = errors.Count;
-            if (route.Match.Path.Type == PathMatchType.RegularExpression)
-            {
-                CheckRegex(route.Match.Path.Value, () => Where() + " path", errors);
-            }
-
-            foreach (var m in route.Match.Headers)
-            {
-                if (m.Type == StringMatchType.RegularExpression)
-                {
-                    CheckRegex(m.Value, () => $"{Where()} header {m.Name}", errors);
-                }
-            }
-
-            foreach (var m in route.Match.QueryParams)
-            {
-                if (m.Type == StringMatchType.RegularExpression)
-                {
-                    CheckRegex(m.Value, () => $"{Where()} query parameter {m.Name}", errors);
-                }
-            }
-
-            if (errors.Count == before)
-            {
-                RegexesChecked.TryAdd(route, route);
-            }
+            CheckRegexes(route, errors);
         }
 
         foreach (var filter in route.Filters)
@@ -106,12 +79,12 @@ internal static class IrValidator
 
             if (!clusters.Contains(mirror.Cluster))
             {
-                errors.Add($"{Where()}: mirror cluster {mirror.Cluster} is not defined");
+                errors.Add($"{Where(route)}: mirror cluster {mirror.Cluster} is not defined");
             }
 
             if (mirror.Denominator < 1 || mirror.Numerator < 0 || mirror.Numerator > mirror.Denominator)
             {
-                errors.Add($"{Where()}: mirror fraction {mirror.Numerator}/{mirror.Denominator} is not between 0 and 1");
+                errors.Add($"{Where(route)}: mirror fraction {mirror.Numerator}/{mirror.Denominator} is not between 0 and 1");
             }
         }
 
@@ -119,13 +92,75 @@ internal static class IrValidator
         {
             if (backend.Cluster is not null && !clusters.Contains(backend.Cluster))
             {
-                errors.Add($"{Where()}: backend cluster {backend.Cluster} is not defined");
+                errors.Add($"{Where(route)}: backend cluster {backend.Cluster} is not defined");
             }
 
             if (backend.Weight < 0)
             {
-                errors.Add($"{Where()}: negative weight");
+                errors.Add($"{Where(route)}: negative weight");
             }
+        }
+    }
+
+    private static bool HasRegex(MatchIr match)
+    {
+        if (match.Path.Type == PathMatchType.RegularExpression)
+        {
+            return true;
+        }
+
+        foreach (var m in match.Headers)
+        {
+            if (m.Type == StringMatchType.RegularExpression)
+            {
+                return true;
+            }
+        }
+
+        foreach (var m in match.QueryParams)
+        {
+            if (m.Type == StringMatchType.RegularExpression)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Built only for a message (validation runs over every route of every snapshot), and static so
+    // that no closure is allocated per route.
+    private static string Where(RouteIr route) => $"route {route.RouteNamespace}/{route.RouteName} rule {route.RuleIndex}";
+
+    // Kept apart from ValidateRoute: its lambdas capture the route, and a method with capturing
+    // lambdas allocates their closure on entry, whether they run or not.
+    private static void CheckRegexes(RouteIr route, List<string> errors)
+    {
+        var before = errors.Count;
+        if (route.Match.Path.Type == PathMatchType.RegularExpression)
+        {
+            CheckRegex(route.Match.Path.Value, () => Where(route) + " path", errors);
+        }
+
+        foreach (var m in route.Match.Headers)
+        {
+            if (m.Type == StringMatchType.RegularExpression)
+            {
+                CheckRegex(m.Value, () => $"{Where(route)} header {m.Name}", errors);
+            }
+        }
+
+        foreach (var m in route.Match.QueryParams)
+        {
+            if (m.Type == StringMatchType.RegularExpression)
+            {
+                CheckRegex(m.Value, () => $"{Where(route)} query parameter {m.Name}", errors);
+            }
+        }
+
+        if (errors.Count == before)
+        {
+            RegexesChecked.TryAdd(route, route);
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class RouteModel
     internal RouteModel(int id, RouteModel compiled)
     {
         Id = id;
+        PreviousId = compiled.Id;
         Ir = compiled.Ir;
         Matcher = compiled.Matcher;
         Backends = compiled.Backends;
@@ -26,6 +27,13 @@ public sealed class RouteModel
 
     /// <summary>Dense index within the table (0..Routes.Count-1), so callers can keep per-route state in an array.</summary>
     public int Id { get; }
+
+    /// <summary>
+    /// The <see cref="Id"/> of the route this one was taken over from in the table it was compiled
+    /// against (the <c>previous</c> table of <see cref="RouteTable.TryCompile(GatewaySnapshotIr, RouteTable?, out RouteTable?, out IReadOnlyList{string})"/>),
+    /// or -1 when it was compiled afresh. Lets a consumer find what it built for the same route.
+    /// </summary>
+    public int PreviousId { get; } = -1;
 
     public RouteIr Ir { get; }
     public RouteMatcher Matcher { get; }

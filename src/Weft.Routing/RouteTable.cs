@@ -47,19 +47,39 @@ public sealed class RouteTable
         ArgumentNullException.ThrowIfNull(snapshot);
         var problems = new List<string>();
         var regexes = new RegexFactory(previous?.Regexes);
-        var routes = new List<RouteModel>();
+        var total = 0;
+        foreach (var portIr in snapshot.Ports)
+        {
+            foreach (var listenerIr in portIr.Listeners)
+            {
+                foreach (var hostIr in listenerIr.VirtualHosts)
+                {
+                    total += hostIr.Routes.Length;
+                }
+            }
+        }
+
+        var routes = new List<RouteModel>(total);
         var ports = new PortModel[snapshot.Ports.Length];
 
         // A route whose IR is the very instance the served table compiled keeps its compiled
-        // matcher: the control plane reuses the IR of unchanged routes, and an in-process proxy
-        // receives it as is, so a change recompiles only the routes it touched.
-        Dictionary<RouteIr, RouteModel>? compiled = null;
+        // matcher: the control plane reuses the IR of unchanged routes (and of unchanged virtual
+        // hosts), and an in-process proxy receives it as is, so a change recompiles only the routes
+        // it touched. The served table's virtual hosts are found by listener and hostname; one that
+        // is the same IR instance is taken over route by route, positionally.
+        Dictionary<(string Listener, string Host), VirtualHostModel>? served = null;
         if (previous is not null)
         {
-            compiled = new Dictionary<RouteIr, RouteModel>(previous.Routes.Count, ReferenceEqualityComparer.Instance);
-            foreach (var route in previous.Routes)
+            served = [];
+            foreach (var port in previous._ports)
             {
-                compiled.TryAdd(route.Ir, route);
+                foreach (var listener in port.Listeners)
+                {
+                    foreach (var host in listener.VirtualHosts)
+                    {
+                        served.TryAdd((listener.Ir.Name, host.Hostname), host);
+                    }
+                }
             }
         }
 
@@ -74,15 +94,32 @@ public sealed class RouteTable
                 for (var h = 0; h < hosts.Length; h++)
                 {
                     var hostIr = listenerIr.VirtualHosts[h];
-                    var hostRoutes = new List<RouteModel>(hostIr.Routes.Length);
-                    foreach (var routeIr in hostIr.Routes)
+                    VirtualHostModel? before = null;
+                    served?.TryGetValue((listenerIr.Name, hostIr.Hostname), out before);
+                    Dictionary<RouteIr, RouteModel>? known = null;
+                    if (before is not null && (!ReferenceEquals(before.Ir, hostIr) || before.Routes.Count != hostIr.Routes.Length))
                     {
-                        if (compiled is not null && compiled.TryGetValue(routeIr, out var known))
+                        known = new Dictionary<RouteIr, RouteModel>(before.Routes.Count, ReferenceEqualityComparer.Instance);
+                        foreach (var route in before.Routes)
+                        {
+                            known.TryAdd(route.Ir, route);
+                        }
+                    }
+
+                    var hostRoutes = new RouteModel[hostIr.Routes.Length];
+                    var count = 0;
+                    for (var r = 0; r < hostIr.Routes.Length; r++)
+                    {
+                        var routeIr = hostIr.Routes[r];
+                        var reusable = known is not null
+                            ? known.GetValueOrDefault(routeIr)
+                            : before is not null ? before.Routes[r] : null;
+                        if (reusable is not null)
                         {
                             regexes.Keep(routeIr.Match);
-                            var reused = new RouteModel(routes.Count, known);
+                            var reused = new RouteModel(routes.Count, reusable);
                             routes.Add(reused);
-                            hostRoutes.Add(reused);
+                            hostRoutes[count++] = reused;
                             continue;
                         }
 
@@ -92,11 +129,11 @@ public sealed class RouteTable
                         {
                             var route = new RouteModel(routes.Count, routeIr, matcher);
                             routes.Add(route);
-                            hostRoutes.Add(route);
+                            hostRoutes[count++] = route;
                         }
                     }
 
-                    hosts[h] = new VirtualHostModel(hostIr, [.. hostRoutes]);
+                    hosts[h] = new VirtualHostModel(hostIr, count == hostRoutes.Length ? hostRoutes : hostRoutes[..count]);
                 }
 
                 listeners[l] = new ListenerModel(l, listenerIr, hosts);
@@ -106,7 +143,7 @@ public sealed class RouteTable
         }
 
         errors = problems;
-        table = problems.Count == 0 ? new RouteTable(snapshot, ports, [.. routes], regexes.Compiled) : null;
+        table = problems.Count == 0 ? new RouteTable(snapshot, ports, routes.ToArray(), regexes.Compiled) : null;
         return table is not null;
     }
 

@@ -23,17 +23,17 @@ internal static class HostnameIntersection
             return [listener ?? Any];
         }
 
-        var result = new List<string>();
-        foreach (var raw in routeHostnames)
+        var result = new List<string>(routeHostnames.Count);
+        for (var i = 0; i < routeHostnames.Count; i++)
         {
-            var route = Normalize(raw);
+            var route = Normalize(routeHostnames[i]);
             if (route is null)
             {
                 continue;
             }
 
             var h = listener is null ? route : Intersect(listener, route);
-            if (h is not null && !result.Contains(h, StringComparer.Ordinal))
+            if (h is not null && !result.Contains(h))
             {
                 result.Add(h);
             }

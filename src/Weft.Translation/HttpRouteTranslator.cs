@@ -47,7 +47,21 @@ internal sealed class HttpRouteState
     public IEnumerable<CompiledRule> InvalidRules => Rules.Where(r => r.InvalidMessage is not null);
 
     /// <summary>Every rule is invalid (and there is at least one): the route is not accepted (UnsupportedValue).</summary>
-    public bool AllRulesInvalid => Rules.Count > 0 && Rules.All(r => r.InvalidMessage is not null);
+    public bool AllRulesInvalid
+    {
+        get
+        {
+            for (var i = 0; i < Rules.Count; i++)
+            {
+                if (Rules[i].InvalidMessage is null)
+                {
+                    return false;
+                }
+            }
+
+            return Rules.Count > 0;
+        }
+    }
 }
 
 /// <summary>
@@ -64,7 +78,7 @@ internal static class HttpRouteTranslator
     {
         var byId = gateways.ToDictionary(g => g.Id, StringComparer.Ordinal);
         var result = new List<HttpRouteState>();
-        var cache = context.Options.Cache?.RoutesFor(context.Snapshot);
+        var cache = context.Options.Cache;
         var reused = 0;
         foreach (var route in context.Snapshot.HttpRoutes)
         {
@@ -73,7 +87,7 @@ internal static class HttpRouteTranslator
             {
                 state = Compile(context, route, HttpRoute.KindName);
             }
-            else if (cache.TryGetValue(route, out var compiled))
+            else if (cache.TryGetCompiled(route, out var compiled))
             {
                 context.Diagnostics.AddRange(compiled.Diagnostics);
                 state = new HttpRouteState
@@ -90,7 +104,7 @@ internal static class HttpRouteTranslator
             {
                 var mark = context.Diagnostics.Count;
                 state = Compile(context, route, HttpRoute.KindName);
-                cache.AddOrUpdate(route, new CompiledHttpRoute(state.Rules, state.UnresolvedReason, state.UnresolvedMessages, context.Diagnostics.Since(mark)));
+                cache.KeepCompiled(route, new CompiledHttpRoute(state.Rules, state.UnresolvedReason, state.UnresolvedMessages, context.Diagnostics.Since(mark)));
             }
 
             Attach(context, state, byId);
@@ -432,22 +446,32 @@ internal static class HttpRouteTranslator
 
     private static RouteParentResult AttachToGateway(TranslationContext context, HttpRouteState route, GatewayState gateway, ParentReference parentRef)
     {
-        // Loops rather than LINQ: this runs for every route on every translation.
-        var selected = new List<ListenerState>(gateway.Listeners.Count);
-        List<ListenerState>? allowed = null;
-        foreach (var l in gateway.Listeners)
+        // Loops rather than LINQ, and no list for the usual single listener: this runs for every
+        // route on every translation.
+        var selectedCount = 0;
+        ListenerState? firstAllowed = null;
+        List<ListenerState>? moreAllowed = null;
+        for (var i = 0; i < gateway.Listeners.Count; i++)
         {
+            var l = gateway.Listeners[i];
             if ((parentRef.SectionName is null || l.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
             {
-                selected.Add(l);
+                selectedCount++;
                 if (l.AllowsKind(route.Kind) && NamespaceAllowed(context, gateway, l, route.Namespace))
                 {
-                    (allowed ??= new List<ListenerState>(1)).Add(l);
+                    if (firstAllowed is null)
+                    {
+                        firstAllowed = l;
+                    }
+                    else
+                    {
+                        (moreAllowed ??= []).Add(l);
+                    }
                 }
             }
         }
 
-        if (selected.Count == 0)
+        if (selectedCount == 0)
         {
             var what = (parentRef.SectionName, parentRef.Port) switch
             {
@@ -459,41 +483,28 @@ internal static class HttpRouteTranslator
             return new RouteParentResult(parentRef, false, Reasons.NoMatchingParent, $"Gateway {gateway.Id}: {what}");
         }
 
-        if (allowed is null)
+        if (firstAllowed is null)
         {
-            var why = selected.Select(l => l.AllowsKind(route.Kind)
-                ? $"listener {l.Name} does not admit routes from namespace {route.Namespace} (from: {l.Listener.AllowedRoutes?.Namespaces?.From ?? "Same"})"
-                : $"listener {l.Name} does not admit the kind {route.Kind}");
+            var why = gateway.Listeners
+                .Where(l => (parentRef.SectionName is null || l.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+                .Select(l => l.AllowsKind(route.Kind)
+                    ? $"listener {l.Name} does not admit routes from namespace {route.Namespace} (from: {l.Listener.AllowedRoutes?.Namespaces?.From ?? "Same"})"
+                    : $"listener {l.Name} does not admit the kind {route.Kind}");
             return new RouteParentResult(parentRef, false, Reasons.NotAllowedByListeners, $"Gateway {gateway.Id}: {string.Join("; ", why)}");
         }
 
-        var attachedAny = false;
-        foreach (var listener in allowed)
+        var attachedAny = AttachToListener(route, firstAllowed);
+        if (moreAllowed is not null)
         {
-            var hosts = HostnameIntersection.ForRoute(listener.Hostname, route.Route.Spec.Hostnames);
-            if (hosts.Count == 0)
+            foreach (var listener in moreAllowed)
             {
-                continue;
-            }
-
-            attachedAny = true;
-            if (!listener.Attached.TryGetValue(route.AttachmentKey, out var attached))
-            {
-                attached = new AttachedRoute { Route = route };
-                listener.Attached[route.AttachmentKey] = attached;
-            }
-
-            foreach (var h in hosts)
-            {
-                if (!attached.Hostnames.Contains(h))
-                {
-                    attached.Hostnames.Add(h);
-                }
+                attachedAny |= AttachToListener(route, listener);
             }
         }
 
         if (!attachedAny)
         {
+            List<ListenerState> allowed = moreAllowed is null ? [firstAllowed] : [firstAllowed, .. moreAllowed];
             return new RouteParentResult(parentRef, false, Reasons.NoMatchingListenerHostname,
                 $"no hostname of the route intersects the hostname of listener(s) {string.Join(", ", allowed.Select(l => $"{l.Name} ({l.Hostname ?? "any"})"))}");
         }
@@ -505,6 +516,32 @@ internal static class HttpRouteTranslator
         }
 
         return new RouteParentResult(parentRef, true, Reasons.Accepted, "the route is accepted");
+    }
+
+    // Records the hostnames the route serves on the listener; false when it serves none there.
+    private static bool AttachToListener(HttpRouteState route, ListenerState listener)
+    {
+        var hosts = HostnameIntersection.ForRoute(listener.Hostname, route.Route.Spec.Hostnames);
+        if (hosts.Count == 0)
+        {
+            return false;
+        }
+
+        if (!listener.Attached.TryGetValue(route.AttachmentKey, out var attached))
+        {
+            attached = new AttachedRoute { Route = route };
+            listener.Attached[route.AttachmentKey] = attached;
+        }
+
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (!attached.Hostnames.Contains(hosts[i]))
+            {
+                attached.Hostnames.Add(hosts[i]);
+            }
+        }
+
+        return true;
     }
 
     private static bool NamespaceAllowed(TranslationContext context, GatewayState gateway, ListenerState listener, string routeNamespace)

@@ -88,9 +88,14 @@ internal static class IrBuilder
                 continue; // not accepted: not programmed
             }
 
-            foreach (var rule in route.Rules)
+            // Index loops: the rules are an IReadOnlyList and each rule's lists are ImmutableArrays,
+            // which foreach/LINQ over the interfaces would box, once per route per translation.
+            for (var r = 0; r < route.Rules.Count; r++)
             {
-                targets.AddRange(rule.Targets);
+                foreach (var target in route.Rules[r].Targets)
+                {
+                    targets.Add(target);
+                }
             }
 
             foreach (var hostname in attached.Hostnames)
@@ -100,7 +105,13 @@ internal static class IrBuilder
                     hosts[hostname] = list = [];
                 }
 
-                list.AddRange(route.Rules.SelectMany(r => r.Routes).Select(r => new RankedRoute(r, route.CreationTimestamp)));
+                for (var r = 0; r < route.Rules.Count; r++)
+                {
+                    foreach (var ir in route.Rules[r].Routes)
+                    {
+                        list.Add(new RankedRoute(ir, route.CreationTimestamp));
+                    }
+                }
             }
         }
 

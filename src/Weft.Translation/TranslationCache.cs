@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Weft.Api.GatewayApi;
 using Weft.Api.Model;
 using Weft.Ir;
@@ -8,29 +7,67 @@ namespace Weft.Translation;
 
 /// <summary>
 /// What one translation may reuse from the previous one, for a control plane that translates the
-/// whole store on every change: an HTTPRoute's compiled rules (matches, filters, resolved backends,
-/// their diagnostics) depend only on the route object itself and on the Services, ServiceEntries
-/// and ReferenceGrants its backendRefs resolve against. The store keeps an unchanged resource's
-/// object instance across snapshots, so a route whose object and whose backend world are the same
-/// instances as last time is not compiled again. Everything after compilation (attachment,
-/// precedence, status, IR) is recomputed: those depend on every other route and Gateway.
-/// One cache serves one translation at a time (the control plane's translation loop).
+/// whole store on every change. The store keeps an unchanged resource's object instance across
+/// snapshots, so reuse is decided by reference:
+/// <list type="bullet">
+/// <item>an HTTPRoute's compiled rules (matches, filters, resolved backends, their diagnostics)
+/// depend only on the route object and on the Services, ServiceEntries and ReferenceGrants its
+/// backendRefs resolve against: reused while all of those are the same instances;</item>
+/// <item>a virtual host whose routes are the same IR instances, with the same ages, keeps its IR
+/// (no precedence sort; downstream sees the same instance);</item>
+/// <item>an HTTPRoute whose compilation was reused and whose verdict per parent is unchanged keeps
+/// its status object.</item>
+/// </list>
+/// Attachment and precedence are still evaluated for every route: they depend on every other route
+/// and Gateway. Each kind of entry is kept for one translation: what a translation did not use is
+/// dropped, so the cache holds only what the store holds. One cache serves one translation at a
+/// time (the control plane's translation loop).
 /// </summary>
 public sealed class TranslationCache
 {
-    private ConditionalWeakTable<HttpRoute, CompiledHttpRoute> _routes = new();
+    private readonly Generations<HttpRoute, CompiledHttpRoute> _routes = new(ReferenceEqualityComparer.Instance);
+    private readonly Generations<(string, string, string), (List<RankedRoute> Inputs, VirtualHostIr Ir)> _hosts = new(EqualityComparer<(string, string, string)>.Default);
+    private readonly Generations<HttpRoute, RouteVerdict> _statuses = new(ReferenceEqualityComparer.Instance);
     private ImmutableArray<object> _world = [];
-
-    // Virtual hosts of the last translation and of the one running, by (gateway, listener, hostname).
-    private Dictionary<(string, string, string), (List<RankedRoute> Inputs, VirtualHostIr Ir)> _hosts = [];
-    private Dictionary<(string, string, string), (List<RankedRoute> Inputs, VirtualHostIr Ir)> _nextHosts = [];
 
     /// <summary>Compilations reused / done by the last translation (for tests and the debug log).</summary>
     public (int Reused, int Compiled) LastRouteCounts { get; internal set; }
 
-    // Route statuses of the last translation and of the one running, by route object.
-    private Dictionary<HttpRoute, RouteVerdict> _statuses = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<HttpRoute, RouteVerdict> _nextStatuses = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Called when a translation starts: forgets what a translation that failed half-way kept.</summary>
+    internal void BeginTranslation(ResourceSnapshot snapshot)
+    {
+        _routes.Begin();
+        _hosts.Begin();
+        _statuses.Begin();
+
+        // Any Service, ServiceEntry or ReferenceGrant added, removed or changed: compile every route again.
+        var world = ImmutableArray.CreateBuilder<object>(snapshot.Services.Length + snapshot.ServiceEntries.Length + snapshot.ReferenceGrants.Length);
+        world.AddRange(snapshot.Services);
+        world.AddRange(snapshot.ServiceEntries);
+        world.AddRange(snapshot.ReferenceGrants);
+        if (!SameInstances(world, _world))
+        {
+            _routes.Clear();
+            _world = world.MoveToImmutable();
+        }
+    }
+
+    /// <summary>Called when a translation ends: what it used is what the next one may reuse (and nothing older).</summary>
+    internal void EndTranslation()
+    {
+        _routes.End();
+        _hosts.End();
+        _statuses.End();
+    }
+
+    internal bool TryGetCompiled(HttpRoute route, out CompiledHttpRoute compiled) => _routes.TryTake(route, out compiled);
+
+    internal void KeepCompiled(HttpRoute route, CompiledHttpRoute compiled) => _routes.Keep(route, compiled);
+
+    internal (List<RankedRoute> Inputs, VirtualHostIr Ir)? PreviousVirtualHost((string, string, string) key) =>
+        _hosts.TryPeek(key, out var entry) ? entry : null;
+
+    internal void KeepVirtualHost((string, string, string) key, List<RankedRoute> inputs, VirtualHostIr ir) => _hosts.Keep(key, (inputs, ir));
 
     /// <summary>
     /// The status of an HTTPRoute: the last translation's object when the route is the same object,
@@ -44,52 +81,15 @@ public sealed class TranslationCache
             return Status.RouteStatusBuilder.Build(route, controllerName);
         }
 
-        if (_statuses.TryGetValue(route.Route, out var last) && last.SameAs(route, controllerName))
+        if (_statuses.TryPeek(route.Route, out var last) && last.SameAs(route, controllerName))
         {
-            _nextStatuses[route.Route] = last;
+            _statuses.Keep(route.Route, last);
             return last.Status;
         }
 
         var verdict = new RouteVerdict(route, controllerName, Status.RouteStatusBuilder.Build(route, controllerName));
-        _nextStatuses[route.Route] = verdict;
+        _statuses.Keep(route.Route, verdict);
         return verdict.Status;
-    }
-
-    internal (List<RankedRoute> Inputs, VirtualHostIr Ir)? PreviousVirtualHost((string, string, string) key) =>
-        _hosts.TryGetValue(key, out var entry) ? entry : null;
-
-    internal void KeepVirtualHost((string, string, string) key, List<RankedRoute> inputs, VirtualHostIr ir) => _nextHosts[key] = (inputs, ir);
-
-    /// <summary>Called when a translation starts: forgets what a translation that failed half-way kept.</summary>
-    internal void BeginTranslation()
-    {
-        _nextHosts = [];
-        _nextStatuses = new(ReferenceEqualityComparer.Instance);
-    }
-
-    /// <summary>Called when a translation ends: what it built is what the next one may reuse (and nothing older).</summary>
-    internal void EndTranslation()
-    {
-        _hosts = _nextHosts;
-        _nextHosts = [];
-        _statuses = _nextStatuses;
-        _nextStatuses = new(ReferenceEqualityComparer.Instance);
-    }
-
-    internal ConditionalWeakTable<HttpRoute, CompiledHttpRoute> RoutesFor(ResourceSnapshot snapshot)
-    {
-        // Any Service, ServiceEntry or ReferenceGrant added, removed or changed: compile everything again.
-        var world = ImmutableArray.CreateBuilder<object>(snapshot.Services.Length + snapshot.ServiceEntries.Length + snapshot.ReferenceGrants.Length);
-        world.AddRange(snapshot.Services);
-        world.AddRange(snapshot.ServiceEntries);
-        world.AddRange(snapshot.ReferenceGrants);
-        if (!SameInstances(world, _world))
-        {
-            _routes = new ConditionalWeakTable<HttpRoute, CompiledHttpRoute>();
-            _world = world.MoveToImmutable();
-        }
-
-        return _routes;
     }
 
     private static bool SameInstances(ImmutableArray<object>.Builder a, ImmutableArray<object> b)
@@ -108,6 +108,40 @@ public sealed class TranslationCache
         }
 
         return true;
+    }
+
+    /// <summary>Entries of the last translation (read) and of the running one (written); swapped at the end.</summary>
+    private sealed class Generations<TKey, TValue>(IEqualityComparer<TKey> comparer)
+        where TKey : notnull
+    {
+        private Dictionary<TKey, TValue> _last = new(comparer);
+        private Dictionary<TKey, TValue> _next = new(comparer);
+
+        public void Begin() => _next = new Dictionary<TKey, TValue>(_last.Count, comparer);
+
+        public void Clear() => _last = new Dictionary<TKey, TValue>(comparer);
+
+        public bool TryPeek(TKey key, out TValue value) => _last.TryGetValue(key, out value!);
+
+        /// <summary>Looks an entry up in the last translation's and keeps it for the next one.</summary>
+        public bool TryTake(TKey key, out TValue value)
+        {
+            if (!_last.TryGetValue(key, out value!))
+            {
+                return false;
+            }
+
+            _next[key] = value;
+            return true;
+        }
+
+        public void Keep(TKey key, TValue value) => _next[key] = value;
+
+        public void End()
+        {
+            _last = _next;
+            _next = new Dictionary<TKey, TValue>(comparer);
+        }
     }
 }
 

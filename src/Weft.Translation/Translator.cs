@@ -60,7 +60,7 @@ public static class Translator
         ArgumentNullException.ThrowIfNull(options);
 
         var context = new TranslationContext(snapshot, options);
-        options.Cache?.BeginTranslation();
+        options.Cache?.BeginTranslation(snapshot);
 
         // Pass 1: classes we own.
         var classes = GatewayClassTranslator.Translate(context);

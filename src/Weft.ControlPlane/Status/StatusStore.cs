@@ -22,7 +22,7 @@ public sealed class StatusStore
 
     public object? Get(ResourceKey key) => All.GetValueOrDefault(key);
 
-    /// <summary>Replaces the whole status set with the translator's latest output.</summary>
+    /// <summary>Replaces the whole status set with the translator's latest output (enumerated once, twice when something went away).</summary>
     public void Set(IEnumerable<(ResourceKey Key, object Status)> updates)
     {
         var now = _time.GetUtcNow().UtcDateTime;
@@ -32,10 +32,8 @@ public sealed class StatusStore
         // changes a handful of statuses, and an unchanged one keeps its object (see Unchanged).
         var builder = previous.ToBuilder();
         var kept = 0;
-        HashSet<ResourceKey>? seen = null;
         foreach (var (key, status) in updates)
         {
-            (seen ??= []).Add(key);
             if (previous.TryGetValue(key, out var old))
             {
                 kept++;
@@ -50,9 +48,11 @@ public sealed class StatusStore
 
         if (kept != previous.Count)
         {
+            // Something went away (the usual change only adds or edits: no set to build).
+            var seen = new HashSet<ResourceKey>(updates.Select(u => u.Key));
             foreach (var key in previous.Keys)
             {
-                if (seen is null || !seen.Contains(key))
+                if (!seen.Contains(key))
                 {
                     builder.Remove(key);
                 }

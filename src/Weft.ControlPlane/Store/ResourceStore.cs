@@ -23,7 +23,12 @@ public sealed class ResourceStore
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Dictionary<ResourceKey, StoredResource>> _bySource = new(StringComparer.Ordinal);
     private readonly HashSet<ResourceKey> _deletedByApi = [];
-    private readonly Dictionary<ResourceKey, StoredResource> _effective = [];
+    private Dictionary<ResourceKey, StoredResource> _effective = [];
+
+    // Scratch dictionaries of Recompute, kept between calls so a change in a store of thousands of
+    // objects does not allocate (and promote) two more dictionaries of thousands of entries.
+    private readonly Dictionary<ResourceKey, StoredResource> _merged = [];
+    private Dictionary<ResourceKey, StoredResource> _spare = [];
     private readonly Dictionary<ResourceKey, string> _specFingerprints = [];
     private long _version;
     private ResourceSnapshot _snapshot = new();
@@ -158,7 +163,8 @@ public sealed class ResourceStore
     // through the API mask file objects. Returns whether anything changed.
     private bool Recompute()
     {
-        var merged = new Dictionary<ResourceKey, StoredResource>();
+        var merged = _merged;
+        merged.Clear();
         foreach (var (origin, set) in _bySource.OrderBy(p => p.Key == ApiOrigin ? 1 : 0).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
             foreach (var (key, r) in set)
@@ -175,7 +181,8 @@ public sealed class ResourceStore
         var changed = merged.Count != _effective.Count;
         var changedTypes = new HashSet<Type>();
         var now = _time.GetUtcNow().UtcDateTime;
-        var next = new Dictionary<ResourceKey, StoredResource>(merged.Count);
+        var next = _spare;
+        next.Clear();
         foreach (var (key, incoming) in merged)
         {
             _effective.TryGetValue(key, out var previous);
@@ -223,6 +230,8 @@ public sealed class ResourceStore
 
         if (!changed)
         {
+            merged.Clear();
+            next.Clear();
             return false;
         }
 
@@ -245,12 +254,9 @@ public sealed class ResourceStore
             }
         }
 
-        _effective.Clear();
-        foreach (var (k, v) in next)
-        {
-            _effective[k] = v;
-        }
-
+        _spare = _effective;
+        _effective = next;
+        merged.Clear();
         _version++;
         _view = view.ToImmutable();
         Volatile.Write(ref _snapshot, ResourceSnapshot.From(next.Values.Select(v => v.Object), _version, _snapshot, changedTypes));

@@ -58,20 +58,11 @@ internal sealed class ProxyModel
                 : new ClusterModel(cluster);
         }
 
-        Dictionary<RouteIr, RouteAction>? compiled = null;
-        if (previous is not null)
-        {
-            compiled = new Dictionary<RouteIr, RouteAction>(previous.Routes.Length, ReferenceEqualityComparer.Instance);
-            foreach (var action in previous.Routes)
-            {
-                compiled.TryAdd(action.Route.Ir, action);
-            }
-        }
-
         var routes = new RouteAction[table.Routes.Count];
         foreach (var route in table.Routes)
         {
-            routes[route.Id] = compiled is not null && compiled.TryGetValue(route.Ir, out var known) && known.UsesOnly(clusters)
+            var known = previous is not null && route.PreviousId >= 0 ? previous.Routes[route.PreviousId] : null;
+            routes[route.Id] = known is not null && ReferenceEquals(known.Route.Ir, route.Ir) && known.UsesOnly(clusters)
                 ? known
                 : RouteAction.Compile(route, clusters, errors)!;
         }
