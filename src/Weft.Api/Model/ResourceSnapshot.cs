@@ -34,33 +34,12 @@ public sealed record ResourceSnapshot
     /// Kubernetes API server (and Weft's store) would, so a translation of files read directly
     /// (`weft analyze`, `weft x explain -f`) sees what a running control plane sees.
     /// </summary>
-    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version = 0) =>
-        From(objects, version, previous: null, changedTypes: null);
-
-    /// <summary>
-    /// Builds the next snapshot of a store whose objects of <paramref name="changedTypes"/> changed
-    /// since <paramref name="previous"/>: the lists of the other kinds are taken over as they are (the
-    /// same instances, so a translator can tell that no Service changed by reference), and only the
-    /// changed kinds' lists are rebuilt and sorted. <paramref name="objects"/> is everything the store
-    /// holds now.
-    /// </summary>
-    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version, ResourceSnapshot? previous, IReadOnlySet<Type>? changedTypes)
+    public static ResourceSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, long version = 0)
     {
-        bool Rebuild(Type type) => previous is null || changedTypes is null || changedTypes.Contains(type);
-        var list = new List<IKubernetesObject<V1ObjectMeta>>();
-        foreach (var o in objects)
+        var list = objects.ToList();
+        foreach (var o in list)
         {
-            if (!Rebuild(o.GetType()))
-            {
-                continue;
-            }
-
-            if (o.Metadata.NamespaceProperty is null && ResourceKinds.Find(o.ApiVersion, o.Kind) is { Namespaced: true })
-            {
-                o.Metadata.NamespaceProperty = "default";
-            }
-
-            list.Add(o);
+            DefaultNamespace(o);
         }
 
         // Stable (files read directly may hold duplicates, which keep their order).
@@ -69,28 +48,126 @@ public sealed record ResourceSnapshot
             .ThenBy(o => o.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
             .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
             .ToList();
-
-        ImmutableArray<T> Of<T>(ImmutableArray<T> kept) => Rebuild(typeof(T)) ? [.. sorted.OfType<T>()] : kept;
-        var p = previous ?? new ResourceSnapshot();
         return new ResourceSnapshot
         {
             Version = version,
-            GatewayClasses = Of(p.GatewayClasses),
-            Gateways = Of(p.Gateways),
-            HttpRoutes = Of(p.HttpRoutes),
-            GrpcRoutes = Of(p.GrpcRoutes),
-            ReferenceGrants = Of(p.ReferenceGrants),
-            Namespaces = Of(p.Namespaces),
-            Services = Of(p.Services),
-            Secrets = Of(p.Secrets),
-            ConfigMaps = Of(p.ConfigMaps),
-            BackendTlsPolicies = Of(p.BackendTlsPolicies),
-            EndpointSlices = Of(p.EndpointSlices),
-            WorkloadEntries = Of(p.WorkloadEntries),
-            ServiceEntries = Of(p.ServiceEntries),
-            VirtualServices = Of(p.VirtualServices),
-            DestinationRules = Of(p.DestinationRules),
+            GatewayClasses = [.. sorted.OfType<GatewayClass>()],
+            Gateways = [.. sorted.OfType<Gateway>()],
+            HttpRoutes = [.. sorted.OfType<HttpRoute>()],
+            GrpcRoutes = [.. sorted.OfType<GrpcRoute>()],
+            ReferenceGrants = [.. sorted.OfType<ReferenceGrant>()],
+            Namespaces = [.. sorted.OfType<V1Namespace>()],
+            Services = [.. sorted.OfType<V1Service>()],
+            Secrets = [.. sorted.OfType<V1Secret>()],
+            ConfigMaps = [.. sorted.OfType<V1ConfigMap>()],
+            BackendTlsPolicies = [.. sorted.OfType<BackendTlsPolicy>()],
+            EndpointSlices = [.. sorted.OfType<V1EndpointSlice>()],
+            WorkloadEntries = [.. sorted.OfType<WorkloadEntry>()],
+            ServiceEntries = [.. sorted.OfType<ServiceEntry>()],
+            VirtualServices = [.. sorted.OfType<VirtualService>()],
+            DestinationRules = [.. sorted.OfType<DestinationRule>()],
         };
+    }
+
+    /// <summary>
+    /// The next snapshot of a store, as an edit of this one: <paramref name="removed"/> objects leave
+    /// (by reference; a changed object leaves in its old form) and <paramref name="added"/> ones enter
+    /// at their sorted place. The lists of kinds the edit does not touch are taken over as they are
+    /// (the same instances, so a translator can tell by reference that, say, no Service changed), and
+    /// a touched list is edited in one pass rather than sorted again: a change to one route in
+    /// thousands costs a copy, not a sort.
+    /// </summary>
+    public ResourceSnapshot Edit(long version, IReadOnlyCollection<IKubernetesObject<V1ObjectMeta>> added, IReadOnlyCollection<IKubernetesObject<V1ObjectMeta>> removed)
+    {
+        var touched = new HashSet<Type>();
+        foreach (var o in added)
+        {
+            DefaultNamespace(o);
+            touched.Add(o.GetType());
+        }
+
+        foreach (var o in removed)
+        {
+            touched.Add(o.GetType());
+        }
+
+        var gone = new HashSet<object>(removed, ReferenceEqualityComparer.Instance);
+        ImmutableArray<T> Of<T>(ImmutableArray<T> kept)
+            where T : IKubernetesObject<V1ObjectMeta>
+        {
+            if (!touched.Contains(typeof(T)))
+            {
+                return kept;
+            }
+
+            // An object both added and removed (entered and left within one edit) is not there.
+            var entering = added.OfType<T>().Where(o => !gone.Contains(o)).OrderBy(o => o, KeyOrder<T>.Instance).ToList();
+            var result = ImmutableArray.CreateBuilder<T>(kept.Length + entering.Count);
+            var next = 0;
+            foreach (var o in kept)
+            {
+                if (gone.Contains(o))
+                {
+                    continue;
+                }
+
+                // Merge: an entering object goes after every kept one with a key not greater than its own.
+                while (next < entering.Count && KeyOrder<T>.Instance.Compare(entering[next], o) < 0)
+                {
+                    result.Add(entering[next++]);
+                }
+
+                result.Add(o);
+            }
+
+            while (next < entering.Count)
+            {
+                result.Add(entering[next++]);
+            }
+
+            return result.ToImmutable();
+        }
+
+        return this with
+        {
+            Version = version,
+            GatewayClasses = Of(GatewayClasses),
+            Gateways = Of(Gateways),
+            HttpRoutes = Of(HttpRoutes),
+            GrpcRoutes = Of(GrpcRoutes),
+            ReferenceGrants = Of(ReferenceGrants),
+            Namespaces = Of(Namespaces),
+            Services = Of(Services),
+            Secrets = Of(Secrets),
+            ConfigMaps = Of(ConfigMaps),
+            BackendTlsPolicies = Of(BackendTlsPolicies),
+            EndpointSlices = Of(EndpointSlices),
+            WorkloadEntries = Of(WorkloadEntries),
+            ServiceEntries = Of(ServiceEntries),
+            VirtualServices = Of(VirtualServices),
+            DestinationRules = Of(DestinationRules),
+        };
+    }
+
+    private static void DefaultNamespace(IKubernetesObject<V1ObjectMeta> o)
+    {
+        if (o.Metadata.NamespaceProperty is null && ResourceKinds.Find(o.ApiVersion, o.Kind) is { Namespaced: true })
+        {
+            o.Metadata.NamespaceProperty = "default";
+        }
+    }
+
+    // The order of From within one kind: namespace, then name.
+    private sealed class KeyOrder<T> : IComparer<T>
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        public static readonly KeyOrder<T> Instance = new();
+
+        public int Compare(T? x, T? y)
+        {
+            var c = string.CompareOrdinal(x!.Metadata.NamespaceProperty ?? "", y!.Metadata.NamespaceProperty ?? "");
+            return c != 0 ? c : string.CompareOrdinal(x.Metadata.Name, y.Metadata.Name);
+        }
     }
 
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All() =>

@@ -179,7 +179,8 @@ public sealed class ResourceStore
         }
 
         var changed = merged.Count != _effective.Count;
-        var changedTypes = new HashSet<Type>();
+        var added = new List<IKubernetesObject<V1ObjectMeta>>();
+        var removed = new List<IKubernetesObject<V1ObjectMeta>>();
         var now = _time.GetUtcNow().UtcDateTime;
         var next = _spare;
         next.Clear();
@@ -214,7 +215,12 @@ public sealed class ResourceStore
             _specFingerprints[key] = fingerprint;
             meta.ResourceVersion = (_version + 1).ToString();
             next[key] = incoming;
-            changedTypes.Add(incoming.Object.GetType());
+            added.Add(incoming.Object);
+            if (previous is not null)
+            {
+                removed.Add(previous.Object);
+            }
+
             changed = true;
         }
 
@@ -223,7 +229,7 @@ public sealed class ResourceStore
             if (!next.ContainsKey(key))
             {
                 _specFingerprints.Remove(key);
-                changedTypes.Add(gone.Object.GetType());
+                removed.Add(gone.Object);
                 changed = true;
             }
         }
@@ -259,7 +265,7 @@ public sealed class ResourceStore
         merged.Clear();
         _version++;
         _view = view.ToImmutable();
-        Volatile.Write(ref _snapshot, ResourceSnapshot.From(next.Values.Select(v => v.Object), _version, _snapshot, changedTypes));
+        Volatile.Write(ref _snapshot, _snapshot.Edit(_version, added, removed));
         return true;
     }
 
