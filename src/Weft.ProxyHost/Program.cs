@@ -11,6 +11,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Before any socket exists: the proxy serves as an event loop (see IoScheduling).
+        Weft.Proxy.IoScheduling.PreferInline();
         ProxyArguments? arguments;
         try
         {

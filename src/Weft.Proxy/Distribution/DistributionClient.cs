@@ -147,11 +147,19 @@ public sealed partial class DistributionClient : IAsyncDisposable
             var decoded = received;
             try
             {
-                var snapshot = message.InProcess
-                    ? InProcessSnapshots.TryTake(message.Nonce, out var shared) ? shared : throw new InvalidOperationException($"in-process snapshot {message.Version} was not found")
-                    : IrJson.Deserialize(message.SnapshotJson.Span);
-                decoded = System.Diagnostics.Stopwatch.GetTimestamp();
-                outcome = await _apply(snapshot, message.Version, ct).ConfigureAwait(false);
+                // Decoding and compiling a large snapshot take milliseconds to seconds: never on a socket
+                // I/O thread (with inline completions, see IoScheduling, this continuation runs on one,
+                // and every connection that thread serves would wait).
+                outcome = await Task.Run(
+                    () =>
+                    {
+                        var snapshot = message.InProcess
+                            ? InProcessSnapshots.TryTake(message.Nonce, out var shared) ? shared : throw new InvalidOperationException($"in-process snapshot {message.Version} was not found")
+                            : IrJson.Deserialize(message.SnapshotJson.Span);
+                        decoded = System.Diagnostics.Stopwatch.GetTimestamp();
+                        return _apply(snapshot, message.Version, ct);
+                    },
+                    ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
             {
