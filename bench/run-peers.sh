@@ -31,7 +31,8 @@
 # WEFT_NO_BUILD=1 to reuse the last build, WEFT_ROUTES / WEFT_HOSTS (default 100 / 20),
 # WEFT_DOTNET_ENV (e.g. "DOTNET_gcServer=0") to try runtime settings on every weft row (NativeAOT reads
 # the DOTNET_GC* variables too). Any variant may be suffixed -pool or -inline (e.g. "weft-aot weft-aot-pool"):
-# the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 / =1, on its own port from 18140.
+# the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 / =1 (1 is what weft and weft-proxy
+# choose by themselves), on its own port from 18140.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -101,7 +102,7 @@ start_control_plane() {  # start_control_plane NAME PORT XDS_PORT
 
 # A variant name ending in -inline / -pool is the same row with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS
 # set to 1 / 0 (socket continuations on the epoll threads, which the proxy pairs with Kestrel's inline
-# scheduling — opt-in; or on thread-pool workers, .NET's and Weft's default), on a port of its own:
+# scheduling — Weft's default; or on thread-pool workers, .NET's default), on a port of its own:
 # peers.sh starts every target at once.
 INLINE_PORT=18140
 for v in $VARIANTS; do

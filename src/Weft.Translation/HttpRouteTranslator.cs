@@ -47,20 +47,22 @@ internal sealed class HttpRouteState
     public IEnumerable<CompiledRule> InvalidRules => Rules.Where(r => r.InvalidMessage is not null);
 
     /// <summary>Every rule is invalid (and there is at least one): the route is not accepted (UnsupportedValue).</summary>
-    public bool AllRulesInvalid
-    {
-        get
-        {
-            for (var i = 0; i < Rules.Count; i++)
-            {
-                if (Rules[i].InvalidMessage is null)
-                {
-                    return false;
-                }
-            }
+    public bool AllRulesInvalid => _allRulesInvalid ??= ComputeAllRulesInvalid();
 
-            return Rules.Count > 0;
+    // Asked for every route by attachment and IR building; the rules never change after construction.
+    private bool? _allRulesInvalid;
+
+    private bool ComputeAllRulesInvalid()
+    {
+        for (var i = 0; i < Rules.Count; i++)
+        {
+            if (Rules[i].InvalidMessage is null)
+            {
+                return false;
+            }
         }
+
+        return Rules.Count > 0;
     }
 }
 

@@ -50,7 +50,9 @@ internal static class IrBuilder
 
     public static GatewaySnapshotIr Build(TranslationContext context, GatewayState gateway)
     {
-        var targets = new List<BackendTarget>();
+        // One entry per cluster, the first target naming it winning (as BuildClusters' DistinctBy
+        // would): thousands of routes usually share a handful of clusters.
+        var targets = new Dictionary<string, BackendTarget>(StringComparer.Ordinal);
         var ports = ImmutableArray.CreateBuilder<PortIr>();
         foreach (var group in gateway.Listeners.Where(l => l.Programmable).GroupBy(l => l.Listener.Port).OrderBy(g => g.Key))
         {
@@ -73,11 +75,11 @@ internal static class IrBuilder
             GatewayNamespace = gateway.Namespace,
             GatewayName = gateway.Name,
             Ports = ports.ToImmutable(),
-            Clusters = BackendResolver.BuildClusters(context, targets),
+            Clusters = BackendResolver.BuildClusters(context, targets.Values),
         };
     }
 
-    private static ListenerIr BuildListener(TranslationContext context, GatewayState gateway, ListenerState listener, List<BackendTarget> targets)
+    private static ListenerIr BuildListener(TranslationContext context, GatewayState gateway, ListenerState listener, Dictionary<string, BackendTarget> targets)
     {
         var hosts = new Dictionary<string, List<RankedRoute>>(StringComparer.Ordinal);
         foreach (var attached in listener.Attached.Values)
@@ -94,7 +96,7 @@ internal static class IrBuilder
             {
                 foreach (var target in route.Rules[r].Targets)
                 {
-                    targets.Add(target);
+                    targets.TryAdd(target.ClusterName, target);
                 }
             }
 
