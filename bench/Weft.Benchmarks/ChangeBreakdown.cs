@@ -143,6 +143,7 @@ internal static class ChangeBreakdown
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n} | GC pauses per change (median) | {pauses[pauses.Count / 2]:F1} | {pauses[0]:F1} |"));
         var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n} | last ephemeral GC (gen{info.Generation}): promoted {info.PromotedBytes / 1048576.0:F1} MiB, pause {info.PauseDurations[0].TotalMilliseconds:F1} ms, heap {info.HeapSizeBytes / 1048576.0:F0} MiB | | |"));
+        Console.WriteLine($"| {n} | last change: HTTPRoutes compiled / reused {translation.LastRouteCounts.Compiled} / {translation.LastRouteCounts.Reused}, attachments evaluated / replayed {translation.LastAttachmentCounts.Evaluated} / {translation.LastAttachmentCounts.Reused}, diagnostics {result.Diagnostics.Length} | | |");
         Console.WriteLine($"| {n} | collections over {gcs.Count} changes: gen0 {gcs.Sum()}, gen1 {gen1.Sum()}, gen2 {gen2.Sum()} | | |");
     }
 }

@@ -79,7 +79,7 @@ internal static class HttpRouteTranslator
     public static List<HttpRouteState> Translate(TranslationContext context, List<GatewayState> gateways)
     {
         var byId = gateways.ToDictionary(g => g.Id, StringComparer.Ordinal);
-        var result = new List<HttpRouteState>();
+        var result = new List<HttpRouteState>(context.Snapshot.HttpRoutes.Length + context.Snapshot.GrpcRoutes.Length);
         var cache = context.Options.Cache;
         var reused = 0;
         foreach (var route in context.Snapshot.HttpRoutes)
@@ -109,7 +109,22 @@ internal static class HttpRouteTranslator
                 cache.KeepCompiled(route, new CompiledHttpRoute(state.Rules, state.UnresolvedReason, state.UnresolvedMessages, context.Diagnostics.Since(mark)));
             }
 
-            Attach(context, state, byId);
+            if (cache is null)
+            {
+                Attach(context, state, byId, recorded: null);
+            }
+            else if (cache.TryGetAttachment(route, state.Rules, out var memo))
+            {
+                Replay(context, state, byId, memo);
+            }
+            else
+            {
+                var mark = context.Diagnostics.Count;
+                var recorded = new List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>(1);
+                Attach(context, state, byId, recorded);
+                cache.KeepAttachment(route, new AttachmentMemo(state.Rules, [.. state.Parents], recorded, context.Diagnostics.Since(mark)));
+            }
+
             result.Add(state);
         }
 
@@ -123,7 +138,7 @@ internal static class HttpRouteTranslator
         foreach (var route in context.Snapshot.GrpcRoutes)
         {
             var state = Compile(context, GrpcRouteTranslator.ToHttpRoute(context, route), GrpcRoute.KindName);
-            Attach(context, state, byId);
+            Attach(context, state, byId, recorded: null);
             result.Add(state);
         }
 
@@ -408,7 +423,23 @@ internal static class HttpRouteTranslator
         return fallback;
     }
 
-    private static void Attach(TranslationContext context, HttpRouteState route, Dictionary<string, GatewayState> gateways)
+    // What an earlier translation decided for this route object against the same Gateways (see
+    // TranslationCache.TryGetAttachment), applied again: its listeners and hostnames, its verdict per
+    // parent, its findings.
+    private static void Replay(TranslationContext context, HttpRouteState route, Dictionary<string, GatewayState> gateways, AttachmentMemo memo)
+    {
+        for (var i = 0; i < memo.Attachments.Count; i++)
+        {
+            var (gateway, listener, hostnames) = memo.Attachments[i];
+            AddHostnames(route, gateways[gateway].Listeners[listener], hostnames);
+        }
+
+        route.Parents.AddRange(memo.Parents);
+        context.Diagnostics.AddRange(memo.Diagnostics);
+    }
+
+    /// <param name="recorded">When not null, receives each (gateway, listener index, hostnames) the route attaches to.</param>
+    private static void Attach(TranslationContext context, HttpRouteState route, Dictionary<string, GatewayState> gateways, List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>? recorded)
     {
         var parentRefs = route.Route.Spec.ParentRefs ?? [];
         for (var p = 0; p < parentRefs.Count; p++)
@@ -442,11 +473,12 @@ internal static class HttpRouteTranslator
                 continue; // another controller's Gateway: its controller writes this parent's status
             }
 
-            route.Parents.Add(AttachToGateway(context, route, gateway, statusRef));
+            route.Parents.Add(AttachToGateway(context, route, gateway, statusRef, recorded));
         }
     }
 
-    private static RouteParentResult AttachToGateway(TranslationContext context, HttpRouteState route, GatewayState gateway, ParentReference parentRef)
+    private static RouteParentResult AttachToGateway(TranslationContext context, HttpRouteState route, GatewayState gateway, ParentReference parentRef,
+        List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>? recorded)
     {
         // Loops rather than LINQ, and no list for the usual single listener: this runs for every
         // route on every translation.
@@ -495,12 +527,12 @@ internal static class HttpRouteTranslator
             return new RouteParentResult(parentRef, false, Reasons.NotAllowedByListeners, $"Gateway {gateway.Id}: {string.Join("; ", why)}");
         }
 
-        var attachedAny = AttachToListener(route, firstAllowed);
+        var attachedAny = AttachToListener(route, gateway, firstAllowed, recorded);
         if (moreAllowed is not null)
         {
             foreach (var listener in moreAllowed)
             {
-                attachedAny |= AttachToListener(route, listener);
+                attachedAny |= AttachToListener(route, gateway, listener, recorded);
             }
         }
 
@@ -521,7 +553,7 @@ internal static class HttpRouteTranslator
     }
 
     // Records the hostnames the route serves on the listener; false when it serves none there.
-    private static bool AttachToListener(HttpRouteState route, ListenerState listener)
+    private static bool AttachToListener(HttpRouteState route, GatewayState gateway, ListenerState listener, List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>? recorded)
     {
         var hosts = HostnameIntersection.ForRoute(listener.Hostname, route.Route.Spec.Hostnames);
         if (hosts.Count == 0)
@@ -529,6 +561,13 @@ internal static class HttpRouteTranslator
             return false;
         }
 
+        recorded?.Add((gateway.Id, listener.Index, hosts));
+        AddHostnames(route, listener, hosts);
+        return true;
+    }
+
+    private static void AddHostnames(HttpRouteState route, ListenerState listener, IReadOnlyList<string> hosts)
+    {
         if (!listener.Attached.TryGetValue(route.AttachmentKey, out var attached))
         {
             attached = new AttachedRoute { Route = route };
@@ -542,8 +581,6 @@ internal static class HttpRouteTranslator
                 attached.Hostnames.Add(hosts[i]);
             }
         }
-
-        return true;
     }
 
     private static bool NamespaceAllowed(TranslationContext context, GatewayState gateway, ListenerState listener, string routeNamespace)

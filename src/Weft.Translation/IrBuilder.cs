@@ -13,14 +13,15 @@ internal static class IrBuilder
     // A virtual host whose routes are the same IR instances, with the same ages, in the same order
     // as in the last translation keeps its IR: no precedence sort, and downstream (the distribution
     // cache's change check, the proxy) sees the very same instance.
-    private static VirtualHostIr VirtualHost(TranslationCache? cache, (string Gateway, string Listener, string Host) key, List<RankedRoute> routes)
+    private static VirtualHostIr VirtualHost(TranslationCache? cache, (string Gateway, string Listener, string Host) key, HostInputs inputs)
     {
-        if (cache?.PreviousVirtualHost(key) is { } previous && SameRoutes(previous.Inputs, routes))
+        if (inputs.SameAsPrevious is { } previous)
         {
-            cache.KeepVirtualHost(key, previous.Inputs, previous.Ir);
+            cache!.KeepVirtualHost(key, previous.Inputs, previous.Ir);
             return previous.Ir;
         }
 
+        var routes = inputs.Materialize();
         var ir = new VirtualHostIr
         {
             Hostname = key.Host,
@@ -30,22 +31,34 @@ internal static class IrBuilder
         return ir;
     }
 
-    private static bool SameRoutes(List<RankedRoute> a, List<RankedRoute> b)
+    /// <summary>
+    /// The routes a virtual host receives, in attachment order, compared with the last translation's
+    /// as they arrive: a list is built only once they diverge, so the hosts a change did not touch
+    /// (nearly all) allocate nothing.
+    /// </summary>
+    private sealed class HostInputs((List<RankedRoute> Inputs, VirtualHostIr Ir)? previous)
     {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
+        private List<RankedRoute>? _built;
+        private int _matched;
 
-        for (var i = 0; i < a.Count; i++)
+        public void Add(RankedRoute route)
         {
-            if (!ReferenceEquals(a[i].Route, b[i].Route) || a[i].CreationTimestamp != b[i].CreationTimestamp)
+            if (_built is null && previous is { } p && _matched < p.Inputs.Count
+                && ReferenceEquals(p.Inputs[_matched].Route, route.Route) && p.Inputs[_matched].CreationTimestamp == route.CreationTimestamp)
             {
-                return false;
+                _matched++;
+                return;
             }
+
+            _built ??= previous is { } q ? q.Inputs.GetRange(0, _matched) : [];
+            _built.Add(route);
         }
 
-        return true;
+        /// <summary>The last translation's host, when this one received exactly its routes.</summary>
+        public (List<RankedRoute> Inputs, VirtualHostIr Ir)? SameAsPrevious =>
+            _built is null && previous is { } p && _matched == p.Inputs.Count ? p : null;
+
+        public List<RankedRoute> Materialize() => _built ?? (previous is { } p ? p.Inputs.GetRange(0, _matched) : []);
     }
 
     public static GatewaySnapshotIr Build(TranslationContext context, GatewayState gateway)
@@ -81,7 +94,8 @@ internal static class IrBuilder
 
     private static ListenerIr BuildListener(TranslationContext context, GatewayState gateway, ListenerState listener, Dictionary<string, BackendTarget> targets)
     {
-        var hosts = new Dictionary<string, List<RankedRoute>>(StringComparer.Ordinal);
+        var cache = context.Options.Cache;
+        var hosts = new Dictionary<string, HostInputs>(StringComparer.Ordinal);
         foreach (var attached in listener.Attached.Values)
         {
             var route = attached.Route;
@@ -104,7 +118,7 @@ internal static class IrBuilder
             {
                 if (!hosts.TryGetValue(hostname, out var list))
                 {
-                    hosts[hostname] = list = [];
+                    hosts[hostname] = list = new HostInputs(cache?.PreviousVirtualHost((gateway.Id, listener.Name, hostname)));
                 }
 
                 for (var r = 0; r < route.Rules.Count; r++)
@@ -126,7 +140,7 @@ internal static class IrBuilder
             [
                 .. hosts
                     .OrderBy(h => h.Key, Comparer<string>.Create((a, b) => HostnameIntersection.CompareSpecificity(a, b)))
-                    .Select(h => VirtualHost(context.Options.Cache, (gateway.Id, listener.Name, h.Key), h.Value)),
+                    .Select(h => VirtualHost(cache, (gateway.Id, listener.Name, h.Key), h.Value)),
             ],
         };
     }

@@ -15,11 +15,15 @@ namespace Weft.Translation;
 /// backendRefs resolve against: reused while all of those are the same instances;</item>
 /// <item>a virtual host whose routes are the same IR instances, with the same ages, keeps its IR
 /// (no precedence sort; downstream sees the same instance);</item>
+/// <item>an HTTPRoute whose compilation was reused keeps its attachment (listeners, hostnames,
+/// verdict per parent) while every input of attachment is the same list instance as last time:
+/// Gateways, GatewayClasses, Namespaces, Secrets, ConfigMaps, ReferenceGrants, BackendTLSPolicies
+/// (the store keeps a kind's list when none of its objects changed);</item>
 /// <item>an HTTPRoute whose compilation was reused and whose verdict per parent is unchanged keeps
 /// its status object.</item>
 /// </list>
-/// Attachment and precedence are still evaluated for every route: they depend on every other route
-/// and Gateway. Each kind of entry is kept for one translation: what a translation did not use is
+/// Precedence within a changed virtual host, route-kind conflicts and IR assembly are still
+/// evaluated on every translation. Each kind of entry is kept for one translation: what a translation did not use is
 /// dropped, so the cache holds only what the store holds. One cache serves one translation at a
 /// time (the control plane's translation loop).
 /// </summary>
@@ -28,17 +32,36 @@ public sealed class TranslationCache
     private readonly Generations<HttpRoute, CompiledHttpRoute> _routes = new(ReferenceEqualityComparer.Instance);
     private readonly Generations<(string, string, string), (List<RankedRoute> Inputs, VirtualHostIr Ir)> _hosts = new(EqualityComparer<(string, string, string)>.Default);
     private readonly Generations<HttpRoute, RouteVerdict> _statuses = new(ReferenceEqualityComparer.Instance);
+    private readonly Generations<HttpRoute, AttachmentMemo> _attachments = new(ReferenceEqualityComparer.Instance);
     private ImmutableArray<object> _world = [];
+    private AttachmentInputs? _attachmentInputs;
 
     /// <summary>Compilations reused / done by the last translation (for tests and the debug log).</summary>
     public (int Reused, int Compiled) LastRouteCounts { get; internal set; }
 
+    /// <summary>HTTPRoute attachments replayed / evaluated by the last translation (for tests and the debug log).</summary>
+    public (int Reused, int Evaluated) LastAttachmentCounts { get; private set; }
+
+    private int _attachmentsReused;
+
     /// <summary>Called when a translation starts: forgets what a translation that failed half-way kept.</summary>
-    internal void BeginTranslation(ResourceSnapshot snapshot)
+    internal void BeginTranslation(ResourceSnapshot snapshot, TranslatorOptions options)
     {
         _routes.Begin();
         _hosts.Begin();
         _statuses.Begin();
+        _attachments.Begin();
+        _attachmentsReused = 0;
+
+        // Anything attachment reads changed (a Gateway, a Namespace's labels, a certificate...):
+        // evaluate every route's attachment again.
+        var inputs = new AttachmentInputs(snapshot.Gateways, snapshot.GatewayClasses, snapshot.Namespaces, snapshot.Secrets,
+            snapshot.ConfigMaps, snapshot.ReferenceGrants, snapshot.BackendTlsPolicies, options.ControllerName, options.PortOffset);
+        if (inputs != _attachmentInputs)
+        {
+            _attachments.Clear();
+            _attachmentInputs = inputs;
+        }
 
         // Any Service, ServiceEntry or ReferenceGrant added, removed or changed: compile every route again.
         var world = ImmutableArray.CreateBuilder<object>(snapshot.Services.Length + snapshot.ServiceEntries.Length + snapshot.ReferenceGrants.Length);
@@ -48,6 +71,7 @@ public sealed class TranslationCache
         if (!SameInstances(world, _world))
         {
             _routes.Clear();
+            _attachments.Clear();
             _world = world.MoveToImmutable();
         }
     }
@@ -58,7 +82,24 @@ public sealed class TranslationCache
         _routes.End();
         _hosts.End();
         _statuses.End();
+        LastAttachmentCounts = (_attachmentsReused, _attachments.NextCount - _attachmentsReused);
+        _attachments.End();
     }
+
+    /// <summary>The attachment this route object got last time, if its compiled rules are the same and nothing attachment reads changed.</summary>
+    internal bool TryGetAttachment(HttpRoute route, IReadOnlyList<CompiledRule> rules, out AttachmentMemo memo)
+    {
+        if (!_attachments.TryPeek(route, out memo) || !ReferenceEquals(memo.Rules, rules))
+        {
+            return false;
+        }
+
+        _attachments.Keep(route, memo);
+        _attachmentsReused++;
+        return true;
+    }
+
+    internal void KeepAttachment(HttpRoute route, AttachmentMemo memo) => _attachments.Keep(route, memo);
 
     internal bool TryGetCompiled(HttpRoute route, out CompiledHttpRoute compiled) => _routes.TryTake(route, out compiled);
 
@@ -137,6 +178,8 @@ public sealed class TranslationCache
 
         public void Keep(TKey key, TValue value) => _next[key] = value;
 
+        public int NextCount => _next.Count;
+
         public void End()
         {
             _last = _next;
@@ -177,3 +220,22 @@ internal sealed record RouteVerdict(HttpRouteState State, string ControllerName,
         return true;
     }
 }
+
+/// <summary>What one HTTPRoute's attachment produced (for the compiled rules it was evaluated with).</summary>
+internal sealed record AttachmentMemo(
+    IReadOnlyList<CompiledRule> Rules,
+    IReadOnlyList<RouteParentResult> Parents,
+    IReadOnlyList<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)> Attachments,
+    IReadOnlyList<Diagnostic> Diagnostics);
+
+/// <summary>Everything attachment reads besides the route itself; lists compare by instance.</summary>
+internal sealed record AttachmentInputs(
+    ImmutableArray<Gateway> Gateways,
+    ImmutableArray<GatewayClass> GatewayClasses,
+    ImmutableArray<k8s.Models.V1Namespace> Namespaces,
+    ImmutableArray<k8s.Models.V1Secret> Secrets,
+    ImmutableArray<k8s.Models.V1ConfigMap> ConfigMaps,
+    ImmutableArray<ReferenceGrant> ReferenceGrants,
+    ImmutableArray<BackendTlsPolicy> BackendTlsPolicies,
+    string ControllerName,
+    int PortOffset);

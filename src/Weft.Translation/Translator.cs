@@ -60,7 +60,7 @@ public static class Translator
         ArgumentNullException.ThrowIfNull(options);
 
         var context = new TranslationContext(snapshot, options);
-        options.Cache?.BeginTranslation(snapshot);
+        options.Cache?.BeginTranslation(snapshot, options);
 
         // Pass 1: classes we own.
         var classes = GatewayClassTranslator.Translate(context);

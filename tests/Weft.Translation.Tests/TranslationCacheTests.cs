@@ -209,4 +209,101 @@ public sealed class TranslationCacheTests
         Assert.Equal(Fresh(objects), GoldenTests.Render(second));
         Assert.DoesNotContain(second.Gateways["default/gw"].Ports.Single().Listeners.Single().VirtualHosts, h => h.Hostname == "a.example.com");
     }
+
+    // Snapshots as the control plane's store makes them: each an edit of the last, so a kind no
+    // change touched keeps its list instance (what attachment reuse keys on).
+    private static (ResourceSnapshot Snapshot, List<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> Objects) Edited(
+        ResourceSnapshot previous, List<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> objects,
+        IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> added, IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> removed)
+    {
+        var next = objects.Where(o => !removed.Contains(o)).Concat(added).ToList();
+        return (previous.Edit(previous.Version + 1, added, removed), next);
+    }
+
+    private const string RouteC = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: c, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          hostnames: [a.example.com]
+          rules:
+          - matches: [{path: {type: Exact, value: /c}}]
+            backendRefs: [{name: svc, port: 80}]
+        """;
+
+    [Fact]
+    public void A_new_route_is_the_only_one_attached_afresh_and_the_result_is_the_same_as_from_scratch()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        var snapshot = ResourceSnapshot.From(objects);
+        Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
+        Assert.Equal((0, 2), cache.LastAttachmentCounts);
+
+        (snapshot, objects) = Edited(snapshot, objects, Decode(RouteC), []);
+        var result = Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
+        Assert.Equal((2, 1), cache.LastAttachmentCounts);
+        Assert.Equal(Fresh(objects), GoldenTests.Render(result));
+    }
+
+    [Fact]
+    public void A_changed_gateway_attaches_every_route_afresh()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base + "\n---\n" + RouteC);
+        var snapshot = ResourceSnapshot.From(objects);
+        Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
+
+        // The listener now serves only b.example.com: routes a and c no longer attach.
+        var gateway = objects.Single(o => o is Weft.Api.GatewayApi.Gateway);
+        var narrowed = Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw, namespace: default}
+            spec:
+              gatewayClassName: weft
+              listeners:
+              - {name: http, protocol: HTTP, port: 80, hostname: b.example.com}
+            """);
+        (snapshot, objects) = Edited(snapshot, objects, narrowed, [gateway]);
+        var result = Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
+        Assert.Equal((0, 3), cache.LastAttachmentCounts);
+        var rendered = GoldenTests.Render(result);
+        Assert.Equal(Fresh(objects), rendered);
+        Assert.Contains("NoMatchingListenerHostname", rendered, StringComparison.Ordinal);
+
+        // And back: the routes attach again, to the same result as a translation from scratch.
+        (snapshot, objects) = Edited(snapshot, objects, [gateway], narrowed);
+        Assert.Equal(Fresh(objects), GoldenTests.Render(Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache })));
+        Assert.Equal((0, 3), cache.LastAttachmentCounts);
+    }
+
+    [Fact]
+    public void A_replaced_route_is_attached_afresh()
+    {
+        var cache = new TranslationCache();
+        var objects = Decode(GatewayClass + "\n---\n" + Base);
+        var snapshot = ResourceSnapshot.From(objects);
+        Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
+
+        // Route b now names a host the listener serves too, and a second parent that does not exist.
+        var b = objects.Single(o => o.Metadata.Name == "b");
+        var replaced = Decode("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: b, namespace: default}
+            spec:
+              parentRefs: [{name: gw}, {name: missing}]
+              hostnames: [a.example.com]
+              rules:
+              - backendRefs: [{name: svc, port: 80}]
+            """);
+        (snapshot, objects) = Edited(snapshot, objects, replaced, [b]);
+        var result = Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
+        Assert.Equal((1, 1), cache.LastAttachmentCounts);
+        var rendered = GoldenTests.Render(result);
+        Assert.Equal(Fresh(objects), rendered);
+        Assert.Contains("Gateway default/missing not found", rendered, StringComparison.Ordinal);
+    }
 }

@@ -36,6 +36,26 @@ public static class ResourceKinds
     /// <summary>Finds a kind by apiVersion ("group/version" or "version" for the core group) and kind.</summary>
     public static ResourceKind? Find(string apiVersion, string kind)
     {
+        // Asked for every object of every store change (thousands): the answer for a known pair is
+        // kept. Only kinds that exist are kept, so unknown input cannot grow the table.
+        if (Known.TryGetValue((apiVersion, kind), out var known))
+        {
+            return known;
+        }
+
+        var found = Search(apiVersion, kind);
+        if (found is not null)
+        {
+            Known.TryAdd((apiVersion, kind), found);
+        }
+
+        return found;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string ApiVersion, string Kind), ResourceKind> Known = new();
+
+    private static ResourceKind? Search(string apiVersion, string kind)
+    {
         var slash = apiVersion.LastIndexOf('/');
         var group = slash < 0 ? "" : apiVersion[..slash];
         var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
