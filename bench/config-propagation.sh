@@ -98,7 +98,7 @@ EOF
 }
 rss_mib() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 gen() { rm -rf "$2"; python3 "$HERE/lib/gen-config.py" "$2" --routes "$1" --hosts $(( $1 / 5 > 20 ? $1 / 5 : 20 )) --backend-port "$BE_PORT"; }
-translate_ms() { grep -o 'reused) in [0-9.]* ms' "$1" | tail -1 | awk '{print $3}'; }
+translate_ms() { grep -o 'replayed) in [0-9.]* ms' "$1" | tail -1 | awk '{print $3}'; }
 
 # one trial: rename a new route file in, poll until its first 200, with a hammer on an existing route
 TRIAL_PY=$(cat <<'EOF'

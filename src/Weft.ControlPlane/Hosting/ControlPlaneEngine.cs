@@ -149,7 +149,7 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         Interlocked.Exchange(ref _translatedVersion, snapshot.Version);
         var signal = Interlocked.Exchange(ref _translated, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         signal.TrySetResult();
-        LogTranslated(snapshot.Version, result.Gateways.Count, _translationCache.LastRouteCounts.Compiled, _translationCache.LastRouteCounts.Reused, elapsed.TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds - elapsed.TotalMilliseconds, (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds);
+        LogTranslated(snapshot.Version, result.Gateways.Count, _translationCache.LastRouteCounts.Compiled, _translationCache.LastRouteCounts.Reused, _translationCache.LastAttachmentCounts.Reused, elapsed.TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds - elapsed.TotalMilliseconds, (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds);
         ReportNewDiagnostics(result.Diagnostics);
         Translated?.Invoke(result);
     }
@@ -195,8 +195,8 @@ public sealed partial class ControlPlaneEngine : IAsyncDisposable
         _dirty.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "translated store version {Version}: {Gateways} gateways ({Compiled} HTTPRoutes compiled, {Reused} reused) in {Milliseconds:F1} ms, status and snapshots in {PublishMs:F1} ms (GC pauses {GcPauseMs:F1} ms)")]
-    private partial void LogTranslated(long version, int gateways, int compiled, int reused, double milliseconds, double publishMs, double gcPauseMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "translated store version {Version}: {Gateways} gateways ({Compiled} HTTPRoutes compiled, {Reused} reused; {AttachmentsReused} attachments replayed) in {Milliseconds:F1} ms, status and snapshots in {PublishMs:F1} ms (GC pauses {GcPauseMs:F1} ms)")]
+    private partial void LogTranslated(long version, int gateways, int compiled, int reused, int attachmentsReused, double milliseconds, double publishMs, double gcPauseMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "translation failed; proxies keep their last snapshot")]
     private partial void LogTranslationFailed(Exception e);
