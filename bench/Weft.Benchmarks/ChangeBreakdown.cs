@@ -17,6 +17,9 @@ namespace Weft.Benchmarks;
 /// N-route corpus; the store recomputes its snapshot, the translator runs with the control plane's
 /// cache, the distribution cache and status store take the result, and the proxy compiles its model
 /// reusing the served one. Median and min over the changes; allocations and GCs per change.
+/// WEFT_BENCH_ALLOCATIONS=1 adds the allocated types (sampled allocation ticks);
+/// WEFT_BENCH_RETAINED=1 prints, after each stage, what it allocated and the heap after a full
+/// collection (diagnostic only: the forced collections change every timing).
 /// </summary>
 internal static class ChangeBreakdown
 {

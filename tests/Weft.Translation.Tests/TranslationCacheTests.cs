@@ -159,17 +159,7 @@ public sealed class TranslationCacheTests
         var objects = Decode(GatewayClass + "\n---\n" + Base);
         var first = Translate(cache, objects);
 
-        objects.AddRange(Decode("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: c, namespace: default}
-            spec:
-              parentRefs: [{name: gw}]
-              hostnames: [a.example.com]
-              rules:
-              - matches: [{path: {type: Exact, value: /c}}]
-                backendRefs: [{name: svc, port: 80}]
-            """));
+        objects.AddRange(Decode(RouteC));
         var second = Translate(cache, objects);
 
         // b.example.com has the same routes: its IR is the very same object (downstream skips it by reference).
@@ -194,15 +184,7 @@ public sealed class TranslationCacheTests
 
         // The listener now serves only b.example.com: route a no longer attaches anywhere.
         var index = objects.FindIndex(o => o is Weft.Api.GatewayApi.Gateway);
-        objects[index] = Decode("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: default}
-            spec:
-              gatewayClassName: weft
-              listeners:
-              - {name: http, protocol: HTTP, port: 80, hostname: b.example.com}
-            """).Single();
+        objects[index] = Decode(NarrowedGateway).Single();
         var second = Translate(cache, objects);
         Assert.NotSame(StatusOf(first, "a"), StatusOf(second, "a"));
         Assert.Contains("NoMatchingListenerHostname", GoldenTests.Render(second), StringComparison.Ordinal);
@@ -219,6 +201,17 @@ public sealed class TranslationCacheTests
         var next = objects.Where(o => !removed.Contains(o)).Concat(added).ToList();
         return (previous.Edit(previous.Version + 1, added, removed), next);
     }
+
+    // The listener serves only b.example.com: routes for a.example.com no longer attach.
+    private const string NarrowedGateway = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: default}
+        spec:
+          gatewayClassName: weft
+          listeners:
+          - {name: http, protocol: HTTP, port: 80, hostname: b.example.com}
+        """;
 
     private const string RouteC = """
         apiVersion: gateway.networking.k8s.io/v1
@@ -257,15 +250,7 @@ public sealed class TranslationCacheTests
 
         // The listener now serves only b.example.com: routes a and c no longer attach.
         var gateway = objects.Single(o => o is Weft.Api.GatewayApi.Gateway);
-        var narrowed = Decode("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: default}
-            spec:
-              gatewayClassName: weft
-              listeners:
-              - {name: http, protocol: HTTP, port: 80, hostname: b.example.com}
-            """);
+        var narrowed = Decode(NarrowedGateway);
         (snapshot, objects) = Edited(snapshot, objects, narrowed, [gateway]);
         var result = Translator.Translate(snapshot, GoldenTests.Options with { Cache = cache });
         Assert.Equal((0, 3), cache.LastAttachmentCounts);
