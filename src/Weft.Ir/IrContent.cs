@@ -41,9 +41,7 @@ public static class IrContent
     }
 
     /// <summary>Whether two clusters say the same thing (the proxy keeps a cluster's state across snapshots when they do).</summary>
-    public static bool Same(ClusterIr a, ClusterIr b) =>
-        ReferenceEquals(a, b)
-        || JsonSerializer.SerializeToUtf8Bytes(a, IrJsonContext.Default.ClusterIr).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, IrJsonContext.Default.ClusterIr));
+    public static bool Same(ClusterIr a, ClusterIr b) => SameJson(a, b, IrJsonContext.Default.ClusterIr);
 
     private static bool Same(PortIr a, PortIr b)
     {
@@ -104,8 +102,7 @@ public static class IrContent
 
         for (var i = 0; i < a.Length; i++)
         {
-            if (!ReferenceEquals(a[i], b[i])
-                && !JsonSerializer.SerializeToUtf8Bytes(a[i], json).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b[i], json)))
+            if (!SameJson(a[i], b[i], json))
             {
                 return false;
             }
@@ -113,4 +110,10 @@ public static class IrContent
 
         return true;
     }
+
+    // The same instance, or the same JSON (the IR's one definition of content).
+    private static bool SameJson<T>(T a, T b, JsonTypeInfo<T> json)
+        where T : class =>
+        ReferenceEquals(a, b)
+        || JsonSerializer.SerializeToUtf8Bytes(a, json).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, json));
 }

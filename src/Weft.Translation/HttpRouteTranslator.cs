@@ -120,7 +120,7 @@ internal static class HttpRouteTranslator
             else
             {
                 var mark = context.Diagnostics.Count;
-                var recorded = new List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>(1);
+                var recorded = new List<ListenerAttachment>(1);
                 Attach(context, state, byId, recorded);
                 cache.KeepAttachment(route, new AttachmentMemo(state.Rules, [.. state.Parents], recorded, context.Diagnostics.Since(mark)));
             }
@@ -439,7 +439,7 @@ internal static class HttpRouteTranslator
     }
 
     /// <param name="recorded">When not null, receives each (gateway, listener index, hostnames) the route attaches to.</param>
-    private static void Attach(TranslationContext context, HttpRouteState route, Dictionary<string, GatewayState> gateways, List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>? recorded)
+    private static void Attach(TranslationContext context, HttpRouteState route, Dictionary<string, GatewayState> gateways, List<ListenerAttachment>? recorded)
     {
         var parentRefs = route.Route.Spec.ParentRefs ?? [];
         for (var p = 0; p < parentRefs.Count; p++)
@@ -478,7 +478,7 @@ internal static class HttpRouteTranslator
     }
 
     private static RouteParentResult AttachToGateway(TranslationContext context, HttpRouteState route, GatewayState gateway, ParentReference parentRef,
-        List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>? recorded)
+        List<ListenerAttachment>? recorded)
     {
         // Loops rather than LINQ, and no list for the usual single listener: this runs for every
         // route on every translation.
@@ -488,7 +488,7 @@ internal static class HttpRouteTranslator
         for (var i = 0; i < gateway.Listeners.Count; i++)
         {
             var l = gateway.Listeners[i];
-            if ((parentRef.SectionName is null || l.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+            if (Selects(parentRef, l))
             {
                 selectedCount++;
                 if (l.AllowsKind(route.Kind) && NamespaceAllowed(context, gateway, l, route.Namespace))
@@ -520,7 +520,7 @@ internal static class HttpRouteTranslator
         if (firstAllowed is null)
         {
             var why = gateway.Listeners
-                .Where(l => (parentRef.SectionName is null || l.Name == parentRef.SectionName) && (parentRef.Port is null || l.Listener.Port == parentRef.Port))
+                .Where(l => Selects(parentRef, l))
                 .Select(l => l.AllowsKind(route.Kind)
                     ? $"listener {l.Name} does not admit routes from namespace {route.Namespace} (from: {l.Listener.AllowedRoutes?.Namespaces?.From ?? "Same"})"
                     : $"listener {l.Name} does not admit the kind {route.Kind}");
@@ -552,8 +552,13 @@ internal static class HttpRouteTranslator
         return new RouteParentResult(parentRef, true, Reasons.Accepted, "the route is accepted");
     }
 
+    // A parentRef's sectionName and port, when given, pick the listeners it attaches to.
+    private static bool Selects(ParentReference parentRef, ListenerState listener) =>
+        (parentRef.SectionName is null || listener.Name == parentRef.SectionName)
+        && (parentRef.Port is null || listener.Listener.Port == parentRef.Port);
+
     // Records the hostnames the route serves on the listener; false when it serves none there.
-    private static bool AttachToListener(HttpRouteState route, GatewayState gateway, ListenerState listener, List<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)>? recorded)
+    private static bool AttachToListener(HttpRouteState route, GatewayState gateway, ListenerState listener, List<ListenerAttachment>? recorded)
     {
         var hosts = HostnameIntersection.ForRoute(listener.Hostname, route.Route.Spec.Hostnames);
         if (hosts.Count == 0)
@@ -561,7 +566,7 @@ internal static class HttpRouteTranslator
             return false;
         }
 
-        recorded?.Add((gateway.Id, listener.Index, hosts));
+        recorded?.Add(new ListenerAttachment(gateway.Id, listener.Index, hosts));
         AddHostnames(route, listener, hosts);
         return true;
     }

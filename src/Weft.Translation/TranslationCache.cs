@@ -225,8 +225,11 @@ internal sealed record RouteVerdict(HttpRouteState State, string ControllerName,
 internal sealed record AttachmentMemo(
     IReadOnlyList<CompiledRule> Rules,
     IReadOnlyList<RouteParentResult> Parents,
-    IReadOnlyList<(string Gateway, int Listener, IReadOnlyList<string> Hostnames)> Attachments,
+    IReadOnlyList<ListenerAttachment> Attachments,
     IReadOnlyList<Diagnostic> Diagnostics);
+
+/// <summary>One listener an HTTPRoute attaches to (by its Gateway's id and its index there), with the hostnames it serves on it.</summary>
+internal readonly record struct ListenerAttachment(string Gateway, int Listener, IReadOnlyList<string> Hostnames);
 
 /// <summary>Everything attachment reads besides the route itself; lists compare by instance.</summary>
 internal sealed record AttachmentInputs(

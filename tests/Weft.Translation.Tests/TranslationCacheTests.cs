@@ -75,17 +75,7 @@ public sealed class TranslationCacheTests
         Cached(cache, objects);
         Assert.Equal((0, 2), cache.LastRouteCounts);
 
-        objects.AddRange(Decode("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: c, namespace: default}
-            spec:
-              parentRefs: [{name: gw}]
-              hostnames: [a.example.com]
-              rules:
-              - matches: [{path: {type: PathPrefix, value: /c}}]
-                backendRefs: [{name: svc, port: 80}]
-            """));
+        objects.AddRange(Decode(RouteC));
         var cached = Cached(cache, objects);
         Assert.Equal((2, 1), cache.LastRouteCounts);
         Assert.Equal(Fresh(objects), cached);
