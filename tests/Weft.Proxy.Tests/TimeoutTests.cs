@@ -21,6 +21,10 @@ public sealed class TimeoutTests : IAsyncLifetime
     // connection, JIT) is still clearly the proxy's and not the upstream's answer.
     private static readonly TimeSpan UpstreamDelay = TimeSpan.FromSeconds(3);
 
+    // The timeout also bounds the upgrade handshake itself, which on a cold CI machine (first WebSocket
+    // accept in the process, JIT) has taken over 300 ms; 1.5 s keeps the handshake clear of it.
+    private static readonly TimeSpan WebSocketRouteTimeout = TimeSpan.FromSeconds(1.5);
+
     private readonly GatewayProxy _proxy = new();
     private readonly HttpClient _client = Http.Client();
     private readonly int _port = FreePort.Next();
@@ -90,14 +94,15 @@ public sealed class TimeoutTests : IAsyncLifetime
         await using var echo = await WebSocketEcho.StartAsync();
         var result = await _proxy.ApplyAsync(
             Gateway(
-                [Http(_port, Listener("http", null, Host("*", Route("ws", To("ws")) with { Timeouts = new TimeoutsIr { Request = TimeSpan.FromMilliseconds(300) } })))],
+                [Http(_port, Listener("http", null, Host("*", Route("ws", To("ws")) with { Timeouts = new TimeoutsIr { Request = WebSocketRouteTimeout } })))],
                 Cluster("ws", echo.Port)),
             CancellationToken.None);
         Assert.True(result.Succeeded, result.Describe());
 
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_port}/ws"), CancellationToken.None);
-        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        // Outlive the route timeout by a clear margin: the timeout must not cut an upgraded connection.
+        await Task.Delay(WebSocketRouteTimeout + TimeSpan.FromMilliseconds(500));
 
         await socket.SendAsync(Encoding.UTF8.GetBytes("still here"), WebSocketMessageType.Text, true, CancellationToken.None);
         var buffer = new byte[64];
