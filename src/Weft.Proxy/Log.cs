@@ -21,4 +21,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Debug, "Forwarding to {Destination} for {Route} failed ({Error}, flag {Flag})")]
     public static partial void ForwardFailed(ILogger logger, string destination, string route, Yarp.ReverseProxy.Forwarder.ForwarderError error, string? flag, Exception? exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Accepting a connection on {EndPoint} failed; retrying")]
+    public static partial void AcceptFailed(ILogger logger, System.Net.EndPoint endPoint, Exception exception);
 }

@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Weft.Ir;
@@ -55,10 +57,21 @@ internal sealed class PortServer
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
+        var protocol = initial.Port.Ir.Protocol;
         if (IoScheduling.Inline)
         {
-            // Paired with the runtime's inline socket completions (see IoScheduling).
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+            // Paired with the runtime's inline socket completions (see IoScheduling). Cleartext ports
+            // pick per connection (HTTP/1.1 inline, h2c queued); TLS connections are classified only
+            // after the handshake, so they all run inline.
+            if (protocol == ListenerProtocol.Http)
+            {
+                builder.Services.RemoveAll<IConnectionListenerFactory>();
+                builder.Services.AddSingleton<IConnectionListenerFactory, SchedulingSocketTransport>();
+            }
+            else
+            {
+                builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+            }
         }
 
         // Kestrel's own chatter (connection resets, bad requests) stays below Warning; the proxy logs what matters.
@@ -69,7 +82,6 @@ internal sealed class PortServer
         // Not the process's lifetime: SIGTERM belongs to the host that owns the GatewayProxy.
         builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
 
-        var protocol = initial.Port.Ir.Protocol;
         PortServer? server = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
