@@ -94,6 +94,17 @@ public sealed class SchedulingSocketTransportTests
     }
 
     [Fact]
+    public async Task A_port_in_use_fails_the_bind_as_Kestrel_expects()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+
+        await Assert.ThrowsAsync<AddressInUseException>(async () =>
+            await new SchedulingSocketTransport(NullLoggerFactory.Instance).BindAsync(taken.LocalEndPoint!));
+    }
+
+    [Fact]
     public async Task Kestrel_serves_http1_and_prior_knowledge_h2c_on_one_port_through_it()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

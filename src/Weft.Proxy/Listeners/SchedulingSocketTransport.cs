@@ -30,7 +30,17 @@ internal sealed class SchedulingSocketTransport(ILoggerFactory loggerFactory) : 
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        Socket socket;
+        try
+        {
+            socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // What Kestrel's own transport throws, so Kestrel words the failure as it always does.
+            throw new AddressInUseException(e.Message, e);
+        }
+
         try
         {
             socket.Listen(Backlog);
