@@ -59,6 +59,27 @@ public sealed class SchedulingSocketTransportTests
         Assert.Equal(first, await ReadAtLeastAsync(connection, first.Length));
     }
 
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\n\r\n", true)]
+    [InlineData("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", false)]
+    public async Task First_bytes_that_come_after_the_accept_are_waited_for(string first, bool inline)
+    {
+        await using var listener = await BindAsync();
+        using var client = await ConnectAsync(listener);
+        using var timeout = new CancellationTokenSource(Deadline);
+        var accepting = listener.AcceptAsync(timeout.Token).AsTask();
+
+        // Nothing is handed to Kestrel before the client speaks (the accept and the peek are not
+        // waited on here: a connection is surfaced only once classified, whenever that happens).
+        await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
+        Assert.False(accepting.IsCompleted);
+        await client.SendAsync(Encoding.ASCII.GetBytes(first));
+
+        await using var connection = (await accepting)!;
+        Assert.Equal(inline, connection.Features.Get<ConnectionScheduling>()!.RunsInline);
+        Assert.Equal(first, await ReadAtLeastAsync(connection, first.Length));
+    }
+
     [Fact]
     public async Task A_silent_client_does_not_hold_up_the_next_and_one_that_leaves_is_never_accepted()
     {

@@ -142,11 +142,49 @@ internal sealed class SchedulingSocketTransport(ILoggerFactory loggerFactory) : 
                 }
 
                 accepted.NoDelay = true;
-                _ = ClassifyAsync(accepted);
+                if (!TryClassifyNow(accepted))
+                {
+                    _ = ClassifyAsync(accepted);
+                }
             }
 
             // Connections still being classified finish on their own and see the channel closed.
             _ready.Writer.TryComplete();
+        }
+
+        // Most clients send their first request with the handshake's last ACK, so it is usually there by
+        // the time the socket is accepted: then one FIONREAD and one non-blocking peek classify it here,
+        // without a task and an extra trip through epoll per connection.
+        private bool TryClassifyNow(Socket socket)
+        {
+            Span<byte> first = stackalloc byte[3];
+            try
+            {
+                if (socket.Available < first.Length)
+                {
+                    return false;
+                }
+
+                var read = socket.Receive(first, SocketFlags.Peek);
+                Hand(socket, LooksLikeHttp2(first[..read]));
+            }
+            catch (SocketException)
+            {
+                socket.Dispose(); // reset between accept and peek
+            }
+
+            return true;
+        }
+
+        private void Hand(Socket socket, bool http2)
+        {
+            var connection = (http2 ? _queued : _inline).Create(socket);
+            connection.Features.Set(http2 ? ConnectionScheduling.Queued : ConnectionScheduling.Inline);
+            if (!_ready.Writer.TryWrite(connection))
+            {
+                // Unbound meanwhile: never handed to Kestrel, so closed here.
+                _ = connection.DisposeAsync().AsTask();
+            }
         }
 
         private async Task ClassifyAsync(Socket socket)
@@ -176,12 +214,7 @@ internal sealed class SchedulingSocketTransport(ILoggerFactory loggerFactory) : 
                 return;
             }
 
-            var connection = (http2 ? _queued : _inline).Create(socket);
-            connection.Features.Set(http2 ? ConnectionScheduling.Queued : ConnectionScheduling.Inline);
-            if (!_ready.Writer.TryWrite(connection))
-            {
-                await connection.DisposeAsync().ConfigureAwait(false); // unbound meanwhile
-            }
+            Hand(socket, http2);
         }
     }
 }
