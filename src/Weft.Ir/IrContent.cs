@@ -14,76 +14,39 @@ namespace Weft.Ir;
 /// </summary>
 public static class IrContent
 {
-    public static bool Same(GatewaySnapshotIr? a, GatewaySnapshotIr? b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
-
-        if (a is null || b is null
-            || a with { Ports = [], Clusters = [] } != b with { Ports = [], Clusters = [] }
-            || !SameElements(a.Clusters, b.Clusters, IrJsonContext.Default.ClusterIr)
-            || a.Ports.Length != b.Ports.Length)
-        {
-            return false;
-        }
-
-        for (var p = 0; p < a.Ports.Length; p++)
-        {
-            if (!Same(a.Ports[p], b.Ports[p]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool Same(GatewaySnapshotIr? a, GatewaySnapshotIr? b) =>
+        ReferenceEquals(a, b)
+        || (a is not null && b is not null
+            && a with { Ports = [], Clusters = [] } == b with { Ports = [], Clusters = [] }
+            && SameElements(a.Clusters, b.Clusters, IrJsonContext.Default.ClusterIr)
+            && SameElements(a.Ports, b.Ports, Same));
 
     /// <summary>Whether two clusters say the same thing (the proxy keeps a cluster's state across snapshots when they do).</summary>
     public static bool Same(ClusterIr a, ClusterIr b) => SameJson(a, b, IrJsonContext.Default.ClusterIr);
 
-    private static bool Same(PortIr a, PortIr b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
+    private static bool Same(PortIr a, PortIr b) =>
+        ReferenceEquals(a, b)
+        || (a with { Listeners = [] } == b with { Listeners = [] } && SameElements(a.Listeners, b.Listeners, Same));
 
-        if (a with { Listeners = [] } != b with { Listeners = [] } || a.Listeners.Length != b.Listeners.Length)
+    private static bool Same(ListenerIr a, ListenerIr b) =>
+        ReferenceEquals(a, b)
+        || (a with { VirtualHosts = [] } == b with { VirtualHosts = [] } && SameElements(a.VirtualHosts, b.VirtualHosts, Same));
+
+    private static bool Same(VirtualHostIr a, VirtualHostIr b) =>
+        ReferenceEquals(a, b)
+        || (a with { Routes = [] } == b with { Routes = [] } && SameElements(a.Routes, b.Routes, IrJsonContext.Default.RouteIr));
+
+    // Element by element, in order; the method groups are static, so no delegate is allocated per call.
+    private static bool SameElements<T>(ImmutableArray<T> a, ImmutableArray<T> b, Func<T, T, bool> same)
+    {
+        if (a.Length != b.Length)
         {
             return false;
         }
 
-        for (var l = 0; l < a.Listeners.Length; l++)
+        for (var i = 0; i < a.Length; i++)
         {
-            if (!Same(a.Listeners[l], b.Listeners[l]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool Same(ListenerIr a, ListenerIr b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
-
-        if (a with { VirtualHosts = [] } != b with { VirtualHosts = [] } || a.VirtualHosts.Length != b.VirtualHosts.Length)
-        {
-            return false;
-        }
-
-        for (var h = 0; h < a.VirtualHosts.Length; h++)
-        {
-            var x = a.VirtualHosts[h];
-            var y = b.VirtualHosts[h];
-            if (!ReferenceEquals(x, y)
-                && (x with { Routes = [] } != y with { Routes = [] } || !SameElements(x.Routes, y.Routes, IrJsonContext.Default.RouteIr)))
+            if (!same(a[i], b[i]))
             {
                 return false;
             }
