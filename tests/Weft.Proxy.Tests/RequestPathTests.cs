@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Weft.Ir;
 using static Weft.Proxy.Tests.Snap;
 
@@ -223,6 +224,48 @@ public sealed class RequestPathTests(Upstreams upstreams) : IClassFixture<Upstre
         Assert.Equal("client-id", second.Headers["x-request-id"]);
         Assert.NotEqual(echo.Headers["x-request-id"], third.Headers["x-request-id"]);
         Assert.Equal("127.0.0.1", third.Headers["x-forwarded-for"]);
+    }
+
+    [Fact]
+    public async Task Trace_context_passes_through_untouched()
+    {
+        // Weft originates no spans: a client's W3C trace context reaches the upstream as sent, and a
+        // request without one is not given one (no unrecorded trace ids invented per request). Logging
+        // is on, as in `weft`: ASP.NET Core starts a per-request Activity whenever its hosting
+        // category logs, which is what used to put a traceparent on every upstream request.
+        using var logging = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(new EveryLevelProvider()));
+        await using var proxy = new GatewayProxy(loggerFactory: logging);
+        var port = FreePort.Next();
+        var result = await proxy.ApplyAsync(Gateway([Http(port, Listener("http", null, [Host("*", Route("plain", To("a")))]))], [Cluster(upstreams.A)]), CancellationToken.None);
+        Assert.True(result.Succeeded, result.Describe());
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        var without = (await _client.SendAsync(port, "example.com", "/p")).Echo!;
+        var with = (await _client.SendAsync(port, "example.com", "/p", ("traceparent", traceparent), ("tracestate", "weft=1"))).Echo!;
+
+        Assert.False(without.Headers.ContainsKey("traceparent"), "the proxy invented a traceparent");
+        Assert.Equal(traceparent, with.Headers["traceparent"]);
+        Assert.Equal("weft=1", with.Headers["tracestate"]);
+    }
+
+    private sealed class EveryLevelProvider : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new EveryLevelLogger();
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class EveryLevelLogger : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+            }
+        }
     }
 
     [Fact]
