@@ -110,7 +110,58 @@ internal sealed class WeftProcess : IAsyncDisposable
     public static WeftProcess Start(params string[] args) => Start(WeftCli.StartInfo(args));
 
     /// <summary>Any executable (the NativeAOT weft-proxy), with its output captured like weft's.</summary>
-    public static WeftProcess Start(ProcessStartInfo startInfo) => new(Process.Start(startInfo)!);
+    public static WeftProcess Start(ProcessStartInfo startInfo) => new(Process.Start(WithDefaultSigint(startInfo))!);
+
+    /// <summary>
+    /// A test runner started as a background job of a non-interactive shell ignores SIGINT, and its
+    /// children inherit that, so Ctrl-C would reach no weft process (which is right for a background
+    /// job, and not what these tests are about). Then the child is started through coreutils'
+    /// <c>env --default-signal=INT</c>, which restores the default disposition before the exec.
+    /// </summary>
+    private static ProcessStartInfo WithDefaultSigint(ProcessStartInfo startInfo)
+    {
+        if (!SigintIgnored.Value)
+        {
+            return startInfo;
+        }
+
+        var wrapped = new ProcessStartInfo("env")
+        {
+            RedirectStandardOutput = startInfo.RedirectStandardOutput,
+            RedirectStandardError = startInfo.RedirectStandardError,
+            RedirectStandardInput = startInfo.RedirectStandardInput,
+            UseShellExecute = false,
+            WorkingDirectory = startInfo.WorkingDirectory,
+        };
+        wrapped.ArgumentList.Add("--default-signal=INT");
+        wrapped.ArgumentList.Add(startInfo.FileName);
+        foreach (var argument in startInfo.ArgumentList)
+        {
+            wrapped.ArgumentList.Add(argument);
+        }
+
+        wrapped.Environment.Clear();
+        foreach (var (key, value) in startInfo.Environment)
+        {
+            wrapped.Environment[key] = value;
+        }
+
+        return wrapped;
+    }
+
+    // SigIgn in /proc/self/status is a hex mask of ignored signals; SIGINT (2) is bit 1.
+    private static readonly Lazy<bool> SigintIgnored = new(() =>
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
+            }
+        }
+
+        return false;
+    });
 
     public bool HasExited => _process.HasExited;
 
