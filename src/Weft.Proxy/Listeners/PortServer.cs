@@ -60,18 +60,12 @@ internal sealed class PortServer
         var protocol = initial.Port.Ir.Protocol;
         if (IoScheduling.Inline)
         {
-            // Paired with the runtime's inline socket completions (see IoScheduling). Cleartext ports
-            // pick per connection (HTTP/1.1 inline, h2c queued); TLS connections are classified only
-            // after the handshake, so they all run inline.
-            if (protocol == ListenerProtocol.Http)
-            {
-                builder.Services.RemoveAll<IConnectionListenerFactory>();
-                builder.Services.AddSingleton<IConnectionListenerFactory, SchedulingSocketTransport>();
-            }
-            else
-            {
-                builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-            }
+            // Paired with the runtime's inline socket completions (see IoScheduling): each connection
+            // is scheduled from its first bytes, HTTP/1.1 inline, HTTP/2 (h2c's preface, or "h2" in a
+            // TLS ClientHello's ALPN offer) queued.
+            var tls = protocol != ListenerProtocol.Http;
+            builder.Services.RemoveAll<IConnectionListenerFactory>();
+            builder.Services.AddSingleton<IConnectionListenerFactory>(services => new SchedulingSocketTransport(services.GetRequiredService<ILoggerFactory>(), tls));
         }
 
         // Kestrel's own chatter (connection resets, bad requests) stays below Warning; the proxy logs what matters.
