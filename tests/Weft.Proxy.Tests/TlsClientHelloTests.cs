@@ -17,12 +17,20 @@ public sealed class TlsClientHelloTests
 
     public static TheoryData<string[], string> Offers => new()
     {
-        { ["h2", "http/1.1"], nameof(ClientHelloVerdict.OffersHttp2) },
-        { ["http/1.1", "h2"], nameof(ClientHelloVerdict.OffersHttp2) },
-        { ["http/1.1"], nameof(ClientHelloVerdict.NoHttp2) },
-        { ["h2c", "h2-16"], nameof(ClientHelloVerdict.NoHttp2) },
-        { [], nameof(ClientHelloVerdict.NoHttp2) },
+        { ["h2", "http/1.1"], nameof(FirstBytesVerdict.OffersHttp2) },
+        { ["http/1.1", "h2"], nameof(FirstBytesVerdict.OffersHttp2) },
+        { ["http/1.1"], nameof(FirstBytesVerdict.NoHttp2) },
+        { ["h2c", "h2-16"], nameof(FirstBytesVerdict.NoHttp2) },
+        { [], nameof(FirstBytesVerdict.NoHttp2) },
     };
+
+    /// <summary>A client handshake offering <paramref name="alpn"/>; it fails once the other end closes.</summary>
+    private static Task StartHandshake(SslStream tls, string[] alpn) => tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+    {
+        TargetHost = "app.test",
+        ApplicationProtocols = alpn.Select(name => new SslApplicationProtocol(name)).ToList(),
+        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+    });
 
     /// <summary>A client's first flight, captured off a real socket: the ClientHello record, whole.</summary>
     private static async Task<byte[]> ClientHelloAsync(string[] alpn)
@@ -34,12 +42,7 @@ public sealed class TlsClientHelloTests
         await client.ConnectAsync((IPEndPoint)server.LocalEndPoint!);
         using var accepted = await server.AcceptAsync();
         await using var tls = new SslStream(client.GetStream());
-        var handshake = tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "app.test",
-            ApplicationProtocols = alpn.Select(name => new SslApplicationProtocol(name)).ToList(),
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        });
+        var handshake = StartHandshake(tls, alpn);
 
         using var timeout = new CancellationTokenSource(Deadline);
         var buffer = new byte[TlsClientHello.MaxRecordLength];
@@ -72,7 +75,7 @@ public sealed class TlsClientHelloTests
 
         for (var length = 0; length < hello.Length; length++)
         {
-            Assert.Equal(ClientHelloVerdict.Incomplete, TlsClientHello.Read(hello.AsSpan(0, length)));
+            Assert.Equal(FirstBytesVerdict.Incomplete, TlsClientHello.Read(hello.AsSpan(0, length)));
         }
     }
 
@@ -80,7 +83,7 @@ public sealed class TlsClientHelloTests
     [InlineData("GET / HTTP/1.1\r\n\r\n")]
     [InlineData("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")]
     public void Bytes_that_are_no_tls_offer_no_h2(string first) =>
-        Assert.Equal(ClientHelloVerdict.NoHttp2, TlsClientHello.Read(System.Text.Encoding.ASCII.GetBytes(first)));
+        Assert.Equal(FirstBytesVerdict.NoHttp2, TlsClientHello.Read(System.Text.Encoding.ASCII.GetBytes(first)));
 
     [Fact]
     public async Task Lengths_that_lie_never_read_past_the_record()
@@ -96,7 +99,7 @@ public sealed class TlsClientHelloTests
             Assert.True(Enum.IsDefined(verdict));
         }
 
-        Assert.Equal(ClientHelloVerdict.NoHttp2, TlsClientHello.Read([22, 3, 1, 0xff, 0xff]));
+        Assert.Equal(FirstBytesVerdict.NoHttp2, TlsClientHello.Read([22, 3, 1, 0xff, 0xff]));
     }
 
     [Theory]
@@ -109,12 +112,7 @@ public sealed class TlsClientHelloTests
         using var client = new TcpClient();
         await client.ConnectAsync((IPEndPoint)listener.EndPoint);
         await using var tls = new SslStream(client.GetStream());
-        var handshake = tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "app.test",
-            ApplicationProtocols = alpn.Select(name => new SslApplicationProtocol(name)).ToList(),
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        });
+        var handshake = StartHandshake(tls, alpn);
 
         using var timeout = new CancellationTokenSource(Deadline);
         await using var connection = (await listener.AcceptAsync(timeout.Token))!;

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace Weft.Proxy.Listeners;
 
 /// <summary>
-/// Kestrel's socket transport, choosing each connection's I/O scheduling from its first bytes. HTTP/1.1 connections run inline on the socket threads (see <see cref="IoScheduling"/>):
-/// one request at a time per connection, so the socket thread is an event loop. Prior-knowledge h2c
+/// Kestrel's socket transport, choosing each connection's I/O scheduling from its first bytes. HTTP/1.1
+/// connections run inline on the socket threads (see <see cref="IoScheduling"/>): one request at a
+/// time per connection, so the socket thread is an event loop. Prior-knowledge h2c
 /// connections get Kestrel's default queued scheduling instead: Kestrel runs every HTTP/2 stream on the
 /// thread pool, and with the connection's frame loop inline on a socket thread the two contend for the
 /// connection's writer; queued, h2c cost about 20 % less CPU per request (docs/performance.md, fourth round).
@@ -66,10 +67,10 @@ internal sealed class SchedulingSocketTransport(ILoggerFactory loggerFactory, bo
     /// <summary>The first bytes' verdict: the HTTP/2 preface starts "PRI", which no HTTP/1.1 method does (RFC 9113 §3.4).</summary>
     internal static bool LooksLikeHttp2(ReadOnlySpan<byte> first) => first.StartsWith("PRI"u8);
 
-    private static ClientHelloVerdict Classify(bool tls, ReadOnlySpan<byte> first) =>
+    private static FirstBytesVerdict Classify(bool tls, ReadOnlySpan<byte> first) =>
         tls ? TlsClientHello.Read(first)
-            : first.Length < 3 && "PRI"u8.StartsWith(first) ? ClientHelloVerdict.Incomplete
-            : LooksLikeHttp2(first) ? ClientHelloVerdict.OffersHttp2 : ClientHelloVerdict.NoHttp2;
+            : first.Length < 3 && "PRI"u8.StartsWith(first) ? FirstBytesVerdict.Incomplete
+            : LooksLikeHttp2(first) ? FirstBytesVerdict.OffersHttp2 : FirstBytesVerdict.NoHttp2;
 
     private sealed class Listener : IConnectionListener
     {
@@ -186,12 +187,12 @@ internal sealed class SchedulingSocketTransport(ILoggerFactory loggerFactory, bo
 
                 var read = socket.Receive(_peek.AsSpan(0, Math.Min(available, _peek.Length)), SocketFlags.Peek);
                 var verdict = Classify(_tls, _peek.AsSpan(0, read));
-                if (verdict == ClientHelloVerdict.Incomplete)
+                if (verdict == FirstBytesVerdict.Incomplete)
                 {
                     return false;
                 }
 
-                Hand(socket, verdict == ClientHelloVerdict.OffersHttp2);
+                Hand(socket, verdict == FirstBytesVerdict.OffersHttp2);
             }
             catch (SocketException)
             {
@@ -230,14 +231,14 @@ internal sealed class SchedulingSocketTransport(ILoggerFactory loggerFactory, bo
                 // A peek returns at once while any byte is unread, so the rest of a ClientHello split
                 // across segments is polled for, briefly: the handshake cannot start without it anyway.
                 var verdict = Classify(_tls, buffer.AsSpan(0, read));
-                for (var attempt = 0; verdict == ClientHelloVerdict.Incomplete && attempt < IncompletePolls; attempt++)
+                for (var attempt = 0; verdict == FirstBytesVerdict.Incomplete && attempt < IncompletePolls; attempt++)
                 {
                     await Task.Delay(IncompletePollInterval, timeout.Token).ConfigureAwait(false);
                     read = await socket.ReceiveAsync(buffer.AsMemory(0, PeekLength), SocketFlags.Peek, timeout.Token).ConfigureAwait(false);
                     verdict = Classify(_tls, buffer.AsSpan(0, read));
                 }
 
-                http2 = verdict == ClientHelloVerdict.OffersHttp2;
+                http2 = verdict == FirstBytesVerdict.OffersHttp2;
             }
             catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
             {

@@ -2,19 +2,6 @@ using System.Buffers.Binary;
 
 namespace Weft.Proxy.Listeners;
 
-/// <summary>What a TLS connection's first bytes say about the protocol it will speak.</summary>
-internal enum ClientHelloVerdict
-{
-    /// <summary>The ClientHello offers "h2" in ALPN: the connection will most likely be HTTP/2.</summary>
-    OffersHttp2,
-
-    /// <summary>A complete ClientHello without "h2", or bytes that are no ClientHello: HTTP/1.1 (or a failed handshake).</summary>
-    NoHttp2,
-
-    /// <summary>The ClientHello has not fully arrived yet.</summary>
-    Incomplete,
-}
-
 /// <summary>
 /// Reads the ALPN offer from a peeked TLS ClientHello (RFC 8446 §4.1.2, RFC 7301 §3.1) without
 /// consuming it, so <see cref="SchedulingSocketTransport"/> can schedule a TLS connection before
@@ -32,27 +19,27 @@ internal static class TlsClientHello
     /// <summary>The most a first record can take: its header and 2^14 bytes of plaintext (RFC 8446 §5.1).</summary>
     public const int MaxRecordLength = RecordHeaderLength + (1 << 14);
 
-    public static ClientHelloVerdict Read(ReadOnlySpan<byte> bytes)
+    public static FirstBytesVerdict Read(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < RecordHeaderLength)
         {
-            return bytes.Length > 0 && bytes[0] != HandshakeRecord ? ClientHelloVerdict.NoHttp2 : ClientHelloVerdict.Incomplete;
+            return bytes.Length > 0 && bytes[0] != HandshakeRecord ? FirstBytesVerdict.NoHttp2 : FirstBytesVerdict.Incomplete;
         }
 
         if (bytes[0] != HandshakeRecord)
         {
-            return ClientHelloVerdict.NoHttp2;
+            return FirstBytesVerdict.NoHttp2;
         }
 
         int recordLength = BinaryPrimitives.ReadUInt16BigEndian(bytes[3..]);
         if (recordLength > MaxRecordLength - RecordHeaderLength)
         {
-            return ClientHelloVerdict.NoHttp2;
+            return FirstBytesVerdict.NoHttp2;
         }
 
         if (bytes.Length < RecordHeaderLength + recordLength)
         {
-            return ClientHelloVerdict.Incomplete;
+            return FirstBytesVerdict.Incomplete;
         }
 
         var reader = new Reader(bytes.Slice(RecordHeaderLength, recordLength));
@@ -60,7 +47,7 @@ internal static class TlsClientHello
             || !reader.Length(3, out var messageLength)
             || !reader.Sub(messageLength, out var hello))
         {
-            return ClientHelloVerdict.NoHttp2; // not a ClientHello, or fragmented across records
+            return FirstBytesVerdict.NoHttp2; // not a ClientHello, or fragmented across records
         }
 
         if (!hello.Skip(2 + 32) // legacy_version, random
@@ -69,18 +56,18 @@ internal static class TlsClientHello
             || !hello.Vector(1, out _) // legacy_compression_methods
             || !hello.Vector(2, out var extensions))
         {
-            return ClientHelloVerdict.NoHttp2; // no extensions, so no ALPN
+            return FirstBytesVerdict.NoHttp2; // no extensions, so no ALPN
         }
 
         while (extensions.Length(2, out var type) && extensions.Vector(2, out var data))
         {
             if (type == AlpnExtension)
             {
-                return OffersH2(data) ? ClientHelloVerdict.OffersHttp2 : ClientHelloVerdict.NoHttp2;
+                return OffersH2(data) ? FirstBytesVerdict.OffersHttp2 : FirstBytesVerdict.NoHttp2;
             }
         }
 
-        return ClientHelloVerdict.NoHttp2;
+        return FirstBytesVerdict.NoHttp2;
     }
 
     private static bool OffersH2(Reader alpn)
