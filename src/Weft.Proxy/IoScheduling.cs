@@ -4,8 +4,8 @@ namespace Weft.Proxy;
 /// How socket I/O is scheduled in a process that runs the proxy. By default Weft asks the runtime to
 /// run socket continuations on its epoll threads (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
 /// instead of hopping to a thread-pool worker for every read and write, and the proxy's Kestrel
-/// listeners run HTTP/1.1 request code inline too (<see cref="Listeners.PortServer"/>; h2c connections
-/// on cleartext ports keep Kestrel's queued scheduling, see <see cref="Listeners.SchedulingSocketTransport"/>).
+/// listeners run HTTP/1.1 request code inline too (<see cref="Listeners.PortServer"/>; HTTP/2 connections,
+/// h2c or h2 over TLS, keep Kestrel's queued scheduling, see <see cref="Listeners.SchedulingSocketTransport"/>).
 /// The request path never blocks, so each epoll thread becomes an event loop: on one core it served
 /// HTTP/1.1 at 0.76–0.85 of YARP's bare forwarder's CPU per request, with a p99 near nginx's
 /// (docs/performance.md). Anything
