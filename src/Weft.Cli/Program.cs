@@ -7,6 +7,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // On one CPU, with the JIT: re-executes once so that hot code is optimized as soon as on several (see SingleCpuTiering).
+        Weft.Proxy.SingleCpuTiering.Apply();
         // Before any socket exists: the proxies this process may run serve as event loops (see IoScheduling).
         Weft.Proxy.IoScheduling.PreferInline();
         var root = new RootCommand("weft: a Gateway API implementation and service mesh for .NET. Runs on Kubernetes or, by default, on one machine from YAML files.");

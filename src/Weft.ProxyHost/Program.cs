@@ -11,6 +11,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // On one CPU, with the JIT: re-executes once so that hot code is optimized as soon as on several (see SingleCpuTiering).
+        Weft.Proxy.SingleCpuTiering.Apply();
         // Before any socket exists: the proxy serves as an event loop (see IoScheduling).
         Weft.Proxy.IoScheduling.PreferInline();
         ProxyArguments? arguments;
