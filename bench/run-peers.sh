@@ -27,6 +27,10 @@
 #                   once under peers.sh, so they cannot share a control plane's bind port).
 #     All serve HTTP/1.1 and prior-knowledge h2c on the same port.
 #
+# Before and after the run it probes the proxy CPU (WEFT_PROBE_CPU, default 1, as peers.sh pins it) with
+# a memory-bound walk (bench/lib/memprobe.c) and prints how steady it was: host noise that the
+# harness's compute-only calibration does not show.
+#
 # Environment: WEFT_BENCH_WORK (default /tmp/weft-bench), WEFT_VARIANTS (default "weft weft-proxy weft-aot"),
 # WEFT_NO_BUILD=1 to reuse the last build, WEFT_ROUTES / WEFT_HOSTS (default 100 / 20),
 # WEFT_DOTNET_ENV (e.g. "DOTNET_gcServer=0") to try runtime settings on every weft row (NativeAOT reads
@@ -128,6 +132,28 @@ for v in $VARIANTS; do
   fi
 done
 
+# The harness calibrates each run with a compute-only loop; a proxy also waits on memory, and on a
+# shared host memory-bound work on the proxy CPU slows down in stretches of 0.1-3 s that such a loop does
+# not see (docs/performance.md, sixth round). So the proxy CPU is also probed with a memory-bound
+# walk (bench/lib/memprobe.c) for 10 s before and after the run.
+PROBE_CPU=${WEFT_PROBE_CPU:-1}
+PROBE=""
+if command -v clang >/dev/null || command -v cc >/dev/null; then
+  PROBE="$WORK/memprobe"
+  $(command -v clang || command -v cc) -O2 -o "$PROBE" "$HERE/lib/memprobe.c" || PROBE=""
+fi
+memprobe() {  # memprobe WHEN
+  [[ -n $PROBE ]] || { log "memory probe skipped (no C compiler)"; return; }
+  taskset -c "$PROBE_CPU" "$PROBE" 10 4 | python3 -c '
+import sys
+v = [int(x) for x in sys.stdin.read().split()]
+best = max(v); s = sorted(v)
+print("memory-bound probe on cpu%s %s the run (4 MiB random walk, 10 s in 100 ms windows): median %.0f%% of its best window, p10 %.0f%%, %.0f%% of windows below 80%%"
+      % (sys.argv[1], sys.argv[2], 100 * s[len(s) // 2] / best, 100 * s[len(s) // 10] / best, 100 * sum(x < 0.8 * best for x in v) / len(v)))' "$PROBE_CPU" "$1" >&2
+}
+
 log "load average before the run: $(cat /proc/loadavg)"
+memprobe before
 "$PEERS" "${ARGS[@]}" "$@"
+memprobe after
 log "load average after the run: $(cat /proc/loadavg)"
