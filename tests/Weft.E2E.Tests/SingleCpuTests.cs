@@ -83,7 +83,7 @@ public sealed class SingleCpuTests
         Assert.True(Environment.ProcessorCount >= 2, "this machine gives the tests one CPU; the case needs two");
         using var workspace = new Workspace();
         var psi = WeftCli.StartInfo("up", "-f", workspace.Path, "--xds-port", "0", "--admin-port", "0", "--first-address", LocalWeft.NextAddressBlock());
-        Wrap(psi, "taskset", "-c", "0,1");
+        WeftCli.ExecThrough(psi, "taskset", "-c", "0,1");
         await using var weft = WeftProcess.Start(psi);
         await weft.WaitForLineAsync(l => l.Contains("control plane API", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.False(EnvironmentOf(weft.Id).ContainsKey(Variable));
@@ -99,27 +99,7 @@ public sealed class SingleCpuTests
             psi.Environment[Variable] = value;
         }
 
-        Wrap(psi, "taskset", "-c", "0");
-        return psi;
-    }
-
-    // taskset execs the command it is given, so the PID the test holds stays weft's.
-    private static void Wrap(ProcessStartInfo psi, string program, params string[] programArgs)
-    {
-        var original = psi.ArgumentList.ToList();
-        psi.ArgumentList.Clear();
-        foreach (var a in programArgs)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.ArgumentList.Add(psi.FileName);
-        foreach (var a in original)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.FileName = program;
+        return WeftCli.ExecThrough(psi, "taskset", "-c", "0");
     }
 
     private static Dictionary<string, string> EnvironmentOf(int pid)

@@ -32,6 +32,30 @@ internal static class WeftCli
         return psi;
     }
 
+    /// <summary>
+    /// Makes <paramref name="startInfo"/> start <paramref name="launcher"/> (env, taskset: programs that
+    /// set something up and then exec the command they are given), so the PID the test holds is still the
+    /// command's. Arguments, environment and redirections stay as they were.
+    /// </summary>
+    public static ProcessStartInfo ExecThrough(ProcessStartInfo startInfo, string launcher, params string[] launcherArgs)
+    {
+        var command = startInfo.ArgumentList.ToList();
+        startInfo.ArgumentList.Clear();
+        foreach (var argument in launcherArgs)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.ArgumentList.Add(startInfo.FileName);
+        foreach (var argument in command)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.FileName = launcher;
+        return startInfo;
+    }
+
     /// <summary>Runs a command to completion and returns its exit code and output.</summary>
     public static async Task<CliResult> RunAsync(params string[] args)
     {
@@ -125,28 +149,7 @@ internal sealed class WeftProcess : IAsyncDisposable
             return startInfo;
         }
 
-        var wrapped = new ProcessStartInfo("env")
-        {
-            RedirectStandardOutput = startInfo.RedirectStandardOutput,
-            RedirectStandardError = startInfo.RedirectStandardError,
-            RedirectStandardInput = startInfo.RedirectStandardInput,
-            UseShellExecute = false,
-            WorkingDirectory = startInfo.WorkingDirectory,
-        };
-        wrapped.ArgumentList.Add("--default-signal=INT");
-        wrapped.ArgumentList.Add(startInfo.FileName);
-        foreach (var argument in startInfo.ArgumentList)
-        {
-            wrapped.ArgumentList.Add(argument);
-        }
-
-        wrapped.Environment.Clear();
-        foreach (var (key, value) in startInfo.Environment)
-        {
-            wrapped.Environment[key] = value;
-        }
-
-        return wrapped;
+        return WeftCli.ExecThrough(startInfo, "env", "--default-signal=INT");
     }
 
     // SigIgn in /proc/self/status is a hex mask of ignored signals; SIGINT (2) is bit 1.
