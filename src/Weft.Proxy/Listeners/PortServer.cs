@@ -121,6 +121,9 @@ internal sealed class PortServer
             throw;
         }
 
+        // Off the request path and once per process: see SocketThreadPolicy.
+        _ = SocketThreadPolicy.ApplyWhenStarted();
+
         server.ActualPort = key.Port;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         if (addresses is not null)
