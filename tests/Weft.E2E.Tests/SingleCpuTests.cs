@@ -14,40 +14,13 @@ public sealed class SingleCpuTests
 {
     private const string Variable = "DOTNET_TC_DelaySingleProcMultiplier";
 
-    private const string Gateway = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-          namespace: default
-        spec:
-          gatewayClassName: weft
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: 80
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata:
-          name: web
-          namespace: default
-        spec:
-          parentRefs:
-          - name: gw
-          rules:
-          - backendRefs:
-            - name: web
-              port: 80
-        """;
-
     [Fact]
     public async Task Up_pinned_to_one_cpu_reexecutes_with_a_short_tiering_delay_and_still_serves_and_stops()
     {
         using var workspace = new Workspace();
         await using var backends = new Backends();
         var web = await backends.StartAsync("default", "web");
-        workspace.Write("gateway.yaml", Gateway);
+        workspace.Write("gateway.yaml", Manifests.GatewayWithOneRoute);
         workspace.Write("services.yaml", Backends.ServiceWithSlice("default", "web", 80, web));
 
         var first = LocalWeft.NextAddressBlock();

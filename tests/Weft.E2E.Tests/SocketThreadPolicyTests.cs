@@ -15,33 +15,6 @@ public sealed class SocketThreadPolicyTests
     private const int SchedOther = 0;
     private const int SchedBatch = 3;
 
-    private const string Gateway = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-          namespace: default
-        spec:
-          gatewayClassName: weft
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: 80
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata:
-          name: web
-          namespace: default
-        spec:
-          parentRefs:
-          - name: gw
-          rules:
-          - backendRefs:
-            - name: web
-              port: 80
-        """;
-
     [Fact]
     public async Task Socket_event_threads_run_batch_and_every_other_thread_keeps_the_default()
     {
@@ -84,7 +57,7 @@ public sealed class SocketThreadPolicyTests
         var workspace = new Workspace();
         var backends = new Backends();
         var web = await backends.StartAsync("default", "web");
-        workspace.Write("gateway.yaml", Gateway);
+        workspace.Write("gateway.yaml", Manifests.GatewayWithOneRoute);
         workspace.Write("services.yaml", Backends.ServiceWithSlice("default", "web", 80, web));
 
         var first = LocalWeft.NextAddressBlock();

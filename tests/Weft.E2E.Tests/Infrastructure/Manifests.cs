@@ -1,0 +1,33 @@
+namespace Weft.E2E.Tests.Infrastructure;
+
+/// <summary>Small config folders that several end-to-end cases share.</summary>
+internal static class Manifests
+{
+    /// <summary>Gateway default/gw with one HTTP listener on port 80, and HTTPRoute web sending everything to Service web:80.</summary>
+    public const string GatewayWithOneRoute = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: gw
+          namespace: default
+        spec:
+          gatewayClassName: weft
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: 80
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: web
+          namespace: default
+        spec:
+          parentRefs:
+          - name: gw
+          rules:
+          - backendRefs:
+            - name: web
+              port: 80
+        """;
+}
