@@ -7,8 +7,8 @@ namespace Weft.Proxy;
 /// thread-pool worker that shares their core. Under Linux's default policy a thread that wakes (here: on
 /// every socket readiness) may preempt the running one; on a saturated core an h2c connection then
 /// ping-pongs between the epoll thread, which reads frames and completes upstream responses inline, and
-/// the worker that runs Kestrel's HTTP/2 streams and frame writer: about one involuntary switch per
-/// request, each interrupting the worker halfway through its batch. With SCHED_BATCH on the epoll
+/// the worker that runs Kestrel's HTTP/2 streams and frame writer: about one involuntary switch per two
+/// requests, each interrupting the worker halfway through its batch. With SCHED_BATCH on the epoll
 /// threads only, a wake-up no longer preempts; the epoll thread runs when the worker yields or its slice
 /// ends, with more events per epoll_wait. Its CPU share is unchanged (SCHED_BATCH is the normal
 /// time-sharing class with wake-up preemption off), and with an idle core a waking thread runs at once as
@@ -34,17 +34,12 @@ public static partial class SocketThreadPolicy
         isLinux && !string.Equals(setting?.Trim(), "normal", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Puts this process's socket event threads in SCHED_BATCH. Idempotent and cheap (one directory
-    /// listing); called once a listener is up, by which time the runtime has started all of its event
-    /// threads (it creates them together, with the first socket it registers). Returns how many threads it set.
+    /// Puts this process's socket event threads, as they are now, in SCHED_BATCH. Idempotent and cheap
+    /// (one directory listing). Returns how many threads it set: 0 when the runtime has not started them
+    /// yet (see <see cref="ApplyWhenStarted"/>).
     /// </summary>
-    public static int Apply()
+    private static int Apply()
     {
-        if (!Enabled(OperatingSystem.IsLinux(), Environment.GetEnvironmentVariable(Variable)))
-        {
-            return 0;
-        }
-
         var set = 0;
         try
         {
