@@ -1,18 +1,15 @@
 using System.Text.RegularExpressions;
+using Weft.Ir;
 
 namespace Weft.Routing;
 
 /// <summary>
-/// Compiles user regular expressions once per snapshot. Matches are full matches (as Envoy's RE2
-/// full match), culture-invariant and bounded: non-backtracking where the pattern allows it, and a
-/// match timeout either way so one pathological pattern cannot stall the proxy.
+/// Compiles user regular expressions once per snapshot. Patterns are RE2 and matches are full matches
+/// (as Envoy's RE2 full match), culture-invariant, on .NET's non-backtracking engine only
+/// (<see cref="Re2Syntax"/>): linear in the input, so no timeout is needed and none can misroute.
 /// </summary>
 internal sealed class RegexFactory
 {
-    // Generous on purpose: a non-backtracking match is linear, so the timeout only bounds the
-    // backtracking fallback. A tight one turns a slow (cold, loaded) machine into wrong routing.
-    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
-
     // The same pattern on many routes (common with generated config) compiles once.
     private readonly Dictionary<string, Regex> _cache = new(StringComparer.Ordinal);
 
@@ -79,29 +76,11 @@ internal sealed class RegexFactory
             return cached;
         }
 
-        // \A and \z rather than ^ and $: '$' also matches before a final newline.
-        var anchored = $"\\A(?:{pattern})\\z";
-        Regex regex;
-        try
+        // RE2 only, translated for .NET's non-backtracking engine; there is no backtracking fallback, so
+        // matching is linear in the input whatever the pattern.
+        var regex = Re2Syntax.TryCreate(pattern, out error);
+        if (regex is null)
         {
-            regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, MatchTimeout);
-        }
-        catch (NotSupportedException)
-        {
-            // Back-references and lookarounds need the backtracking engine; the timeout still bounds it.
-            try
-            {
-                regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
-            }
-            catch (ArgumentException e)
-            {
-                error = e.Message;
-                return null;
-            }
-        }
-        catch (ArgumentException e)
-        {
-            error = e.Message;
             return null;
         }
 
@@ -111,16 +90,5 @@ internal sealed class RegexFactory
         return regex;
     }
 
-    public static bool IsMatch(Regex regex, ReadOnlySpan<char> input)
-    {
-        try
-        {
-            return regex.IsMatch(input);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            // A match that takes too long is no match; the route is skipped rather than the request failed.
-            return false;
-        }
-    }
+    public static bool IsMatch(Regex regex, ReadOnlySpan<char> input) => regex.IsMatch(input);
 }

@@ -170,6 +170,19 @@ internal static class VirtualServiceTranslator
             { Regex: { } r } => new PathMatchIr { Type = PathMatchType.RegularExpression, Value = r },
             _ => new PathMatchIr { Type = PathMatchType.PathPrefix, Value = "/" },
         };
+        // Validation rejects these (WEFT0012) before they get here; a resource that reached the store another
+        // way still never puts a pattern the proxy would refuse into the IR: the match is dropped, and said so.
+        foreach (var (where, regex) in (IEnumerable<(string, string?)>)[("uri", m.Uri?.Regex),
+                     .. (m.Headers ?? []).Select(h => ($"headers.{h.Key}", h.Value.Regex)),
+                     .. (m.QueryParams ?? []).Select(q => ($"queryParams.{q.Key}", q.Value.Regex))])
+        {
+            if (regex is not null && Re2Syntax.TryCreate(regex, out var problem) is null)
+            {
+                context.Diagnostics.Add(DiagnosticCodes.NotRe2, id, $"{field}.{where}.regex", $"`{regex}` is not used: {problem}");
+                return null;
+            }
+        }
+
         return new MatchIr
         {
             Path = path,

@@ -18,6 +18,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InvalidByCrd = new("WEFT0008", DiagnosticSeverity.Error, "a field breaks a validation rule of the kind's CRD (the API server would reject it too)", "change the value as the message says");
     public static readonly DiagnosticCode KindNotUsed = new("WEFT0010", DiagnosticSeverity.Info, "a Kubernetes kind Weft does not use (it runs workloads or configures the cluster); the document is skipped", "nothing to do; on a cluster, kubectl applies it");
     public static readonly DiagnosticCode KindNotSupportedYet = new("WEFT0011", DiagnosticSeverity.Warning, "a kind Weft does not serve yet; the resource is ignored and has no effect", "express the routing with HTTPRoute, or wait for this kind's support");
+    public static readonly DiagnosticCode NotRe2 = new("WEFT0012", DiagnosticSeverity.Error, "a regular expression is not RE2 syntax (the message names the construct), or is RE2 that Weft cannot match in linear time; Weft matches regexes in linear time only, as the Gateway API and Envoy do", "rewrite the pattern in RE2 syntax (https://github.com/google/re2/wiki/Syntax): no backreferences, lookarounds, atomic groups, possessive quantifiers, conditionals or \\G/\\Z");
     public static readonly DiagnosticCode UnsupportedValue = new("WEFT0009", DiagnosticSeverity.Warning, "a value is allowed by the CRD but is not one the spec defines, so it will be reported as unsupported", "use one of the values the message lists, or a domain-prefixed name for an implementation-specific value");
 
     // Translator (WEFT01xx): findings that are not status conditions.
@@ -30,7 +31,7 @@ public static class DiagnosticCodes
 
     public static IReadOnlyList<DiagnosticCode> All { get; } =
         [MalformedYaml, UnknownKind, UnknownField, InvalidValue, MissingField, DuplicateResource, UnreadableFile,
-         InvalidByCrd, UnsupportedValue, KindNotUsed, KindNotSupportedYet,
+         InvalidByCrd, UnsupportedValue, KindNotUsed, KindNotSupportedYet, NotRe2,
          GatewayClassNotFound, FieldIgnored, UnsupportedParentKind, IstioReferenceNotFound, RoutesOverlap];
 
     public static DiagnosticCode? Find(string code)

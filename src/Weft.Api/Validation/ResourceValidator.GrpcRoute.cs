@@ -43,6 +43,12 @@ public static partial class ResourceValidator
                 v.Invalid(path + ".method", "One or both of 'service' or 'method' must be specified");
             }
 
+            if (type == "RegularExpression")
+            {
+                ValidateRegex(v, m.Service, path + ".method.service");
+                ValidateRegex(v, m.Method, path + ".method.method");
+            }
+
             if (type == "Exact")
             {
                 if (m.Service is { Length: > 0 } service && !GrpcServicePattern().IsMatch(service))
@@ -68,6 +74,10 @@ public static partial class ResourceValidator
             if (headers[h].Type is { } t && t is not ("Exact" or "RegularExpression"))
             {
                 v.Invalid($"{path}.headers[{h}].type", $"type must be one of ['Exact', 'RegularExpression'], got `{t}`");
+            }
+            else if (headers[h].Type == "RegularExpression")
+            {
+                ValidateRegex(v, headers[h].Value, $"{path}.headers[{h}].value");
             }
         }
 

@@ -53,6 +53,9 @@ public static partial class ResourceValidator
             case WorkloadEntry we:
                 ValidateWorkloadEntry(v, we.Spec, "spec");
                 break;
+            case VirtualService vs:
+                ValidateVirtualService(v, vs.Spec);
+                break;
         }
 
         return v.Diagnostics;
@@ -557,9 +560,9 @@ public static partial class ResourceValidator
                     v.Invalid(vp, $"`{value}` must only contain valid characters (matching ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{{2}})+$) for types ['Exact', 'PathPrefix']");
                 }
             }
-            else if (!IsValidRegex(value))
+            else
             {
-                v.Add(DiagnosticCodes.UnsupportedValue, path + ".path.value", $"`{value}` is not a regular expression Weft can compile");
+                ValidateRegex(v, value, path + ".path.value");
             }
 
             if (value.Length > 1024)
@@ -584,6 +587,10 @@ public static partial class ResourceValidator
             {
                 v.Invalid(hp + ".type", $"header match type `{t}` is not valid: use Exact or RegularExpression");
             }
+            else if (h.Type == "RegularExpression")
+            {
+                ValidateRegex(v, h.Value, hp + ".value");
+            }
 
             if (!headerNames.Add(h.Name ?? ""))
             {
@@ -606,6 +613,10 @@ public static partial class ResourceValidator
             if (q.Type is { } t && t is not ("Exact" or "RegularExpression"))
             {
                 v.Invalid(qp + ".type", $"query parameter match type `{t}` is not valid: use Exact or RegularExpression");
+            }
+            else if (q.Type == "RegularExpression")
+            {
+                ValidateRegex(v, q.Value, qp + ".value");
             }
 
             if (!paramNames.Add(q.Name ?? ""))
@@ -1166,16 +1177,15 @@ public static partial class ResourceValidator
         return $"hostname `{host}` is not valid: it must be a DNS name (RFC 1123: lowercase letters, digits, '-' and '.')" + (allowWildcard ? ", optionally starting with `*.`" : "");
     }
 
-    private static bool IsValidRegex(string pattern)
+    /// <summary>
+    /// Every user regex (HTTPRoute and GRPCRoute matches, VirtualService `regex`) is RE2, compiled for .NET's
+    /// linear-time engine exactly as the proxy will compile it; anything else is WEFT0012, naming the construct.
+    /// </summary>
+    private static void ValidateRegex(Collector v, string? pattern, string field)
     {
-        try
+        if (pattern is not null && Weft.Ir.Re2Syntax.TryCreate(pattern, out var problem) is null)
         {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
+            v.Add(DiagnosticCodes.NotRe2, field, $"`{pattern}` is not an RE2 regular expression Weft can match in linear time: {problem}");
         }
     }
 
