@@ -170,6 +170,11 @@ static partial class Re2Syntax
             var j = _i + 2;
             switch (At(j))
             {
+                case ':':
+                    Push(_f);
+                    _o.Append("(?:");
+                    _i = j + 1;
+                    return null;
                 case '=':
                     return $"lookahead (?=…) at offset {at}";
                 case '!':

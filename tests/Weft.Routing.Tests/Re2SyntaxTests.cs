@@ -120,6 +120,8 @@ public sealed class Re2SyntaxTests
         { "[a-z-[aeiou]]", "[]", "b" },
         { "a|", "", "b" },
         { "()", "", "a" },
+        { "/(?:pkg\\.(Echo|Other))/(?:Ca.*)", "/pkg.Other/Call", "/pkgxEcho/Call" },
+        { "(?:ab)+", "abab", "aba" },
         { "(?i)(?-i:a)B", "ab", "Ab" },
         { "(a{10}){100}", new string('a', 1000), "a" },
         { "\U0001F600+", "\U0001F600\U0001F600", "\U0001F600\uD83D" },

@@ -176,7 +176,7 @@ public sealed class TranslatorChecksTests
             - name: svc
               port: 80
         """)]
-    [InlineData("invalid regular expression", """
+    [InlineData("not an RE2 regular expression", """
           - matches:
             - path:
                 type: RegularExpression
@@ -227,7 +227,7 @@ public sealed class TranslatorChecksTests
         var routes = result.Gateways["default/gw"].Ports.Single().Listeners.Single().VirtualHosts.Single().Routes;
         Assert.Single(routes.Single(r => r.RuleIndex == 0).Backends);
         var bad = routes.SingleOrDefault(r => r.RuleIndex == 1);
-        if (expectedMessage == "invalid regular expression")
+        if (expectedMessage == "not an RE2 regular expression")
         {
             // A match the proxy cannot compile cannot be claimed: the rule is dropped outright.
             Assert.Null(bad);
