@@ -14,9 +14,16 @@ internal static class Suggest
                 return c;
             }
 
+            // The distance is at least the difference in length, and no limit is over 3: skip what cannot be
+            // close before computing a table of input × candidate cells (a 1 MB misspelt key made ~400 MB of them).
+            var prefix = input.Length >= 3 && c.StartsWith(input, StringComparison.OrdinalIgnoreCase);
+            if (!prefix && Math.Abs(input.Length - c.Length) > 3)
+            {
+                continue;
+            }
+
             var d = Distance(input.ToLowerInvariant(), c.ToLowerInvariant());
             var limit = Math.Max(1, Math.Min(3, Math.Max(input.Length, c.Length) / 3));
-            var prefix = input.Length >= 3 && c.StartsWith(input, StringComparison.OrdinalIgnoreCase);
             if ((d <= limit || prefix) && d < bestDistance)
             {
                 best = c;
