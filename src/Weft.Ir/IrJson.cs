@@ -25,9 +25,37 @@ public static class IrJson
     public static string SerializeIndented<T>(T value) =>
         JsonSerializer.Serialize(value, TypeInfo<T>(IrJsonContext.Indented));
 
-    public static GatewaySnapshotIr Deserialize(ReadOnlySpan<byte> utf8) =>
-        JsonSerializer.Deserialize(utf8, IrJsonContext.Default.GatewaySnapshotIr)
-        ?? throw new JsonException("the snapshot is empty");
+    public static GatewaySnapshotIr Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        RejectNullElements(utf8);
+        return JsonSerializer.Deserialize(utf8, IrJsonContext.Default.GatewaySnapshotIr)
+            ?? throw new JsonException("the snapshot is empty");
+    }
+
+    // No IR list holds nulls (the writer leaves nulls out), but the serializer reads "[null]" into a list of
+    // records, and validation and compile would meet it as a NullReferenceException, outside the NACK path
+    // (found by fuzzing). One pass of the reader refuses it as malformed JSON instead.
+    private static void RejectNullElements(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        Span<bool> inArray = stackalloc bool[65];
+        var depth = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray or JsonTokenType.StartObject:
+                    // Deeper than the reader's own limit (64) fails in Read before this index overflows.
+                    inArray[++depth] = reader.TokenType == JsonTokenType.StartArray;
+                    break;
+                case JsonTokenType.EndArray or JsonTokenType.EndObject:
+                    depth--;
+                    break;
+                case JsonTokenType.Null when inArray[depth]:
+                    throw new JsonException($"a list holds null at {reader.TokenStartIndex}");
+            }
+        }
+    }
 
     private static JsonTypeInfo<T> TypeInfo<T>(IrJsonContext context) =>
         context.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
@@ -42,6 +70,9 @@ public static class IrJson
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true,
+    // An explicit null for a member the IR declares non-nullable ("match": null) is a JsonException, so a NACK;
+    // found by fuzzing: it reached IrValidator as a NullReferenceException that no NACK path caught.
+    RespectNullableAnnotations = true,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(GatewaySnapshotIr))]
 public sealed partial class IrJsonContext : JsonSerializerContext
