@@ -43,7 +43,7 @@ rm -rf "$OUT"; mkdir -p "$OUT/config/routes"
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/events.log" >&2; }
 
 WEFT_DLL=$WORK/artifacts/bin/Weft.Cli/release/weft.dll
-ECHO_DLL=$WORK/artifacts/bin/Echo/release/Echo.dll
+ECHO_DLL=$WORK/artifacts/bin/Echo/release/Weft.Samples.Echo.dll
 if [[ ${WEFT_NO_BUILD:-0} != 1 || ! -f $WEFT_DLL || ! -f $ECHO_DLL ]]; then
   log "building weft and Echo (Release) into $WORK/artifacts"
   for p in src/Weft.Cli/Weft.Cli.csproj samples/Echo/Echo.csproj; do
@@ -121,6 +121,11 @@ dotnet "$WEFT_DLL" proxy --gateway soak/soak-gw --control-plane "http://127.0.0.
 PX_PID=$!
 PIDS+=($PX_PID)
 
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$BE_PORT/" && break
+  [[ -d /proc/${PIDS[0]} ]] || { log "the echo backend exited"; tail -20 "$OUT/echo.log" >&2; exit 1; }
+  sleep 0.2
+done
 for _ in $(seq 1 300); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/" || true) == 200 ]] && break
   [[ -d /proc/$PX_PID ]] || { log "the proxy exited"; tail -20 "$OUT/proxy.log" >&2; exit 1; }

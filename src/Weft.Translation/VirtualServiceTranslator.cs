@@ -176,7 +176,7 @@ internal static class VirtualServiceTranslator
                      .. (m.Headers ?? []).Select(h => ($"headers.{h.Key}", h.Value.Regex)),
                      .. (m.QueryParams ?? []).Select(q => ($"queryParams.{q.Key}", q.Value.Regex))])
         {
-            if (regex is not null && Re2Syntax.TryCreate(regex, out var problem) is null)
+            if (regex is not null && !Re2Syntax.TryTranslate(regex, out _, out var problem))
             {
                 context.Diagnostics.Add(DiagnosticCodes.NotRe2, id, $"{field}.{where}.regex", $"`{regex}` is not used: {problem}");
                 return null;

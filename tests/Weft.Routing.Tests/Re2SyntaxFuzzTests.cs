@@ -19,6 +19,11 @@ public sealed class Re2SyntaxFuzzTests
             {
                 var regex = Re2Syntax.TryCreate(pattern, out var problem);
                 Assert.True(regex is not null ^ problem is not null);
+
+                // What the translator and the IR validator check (the syntax) and what the proxy compiles agree:
+                // a translated pattern is one .NET's linear-time engine takes, short of its size limit.
+                Assert.Equal(Re2Syntax.TryTranslate(pattern, out _, out _), regex is not null || problem!.StartsWith("RE2, but", StringComparison.Ordinal));
+                Assert.Equal(regex is not null, Re2Syntax.IsValid(pattern, out _));
                 if (regex is not null)
                 {
                     Assert.Equal(RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, regex.Options);

@@ -1183,7 +1183,7 @@ public static partial class ResourceValidator
     /// </summary>
     private static void ValidateRegex(Collector v, string? pattern, string field)
     {
-        if (pattern is not null && Weft.Ir.Re2Syntax.TryCreate(pattern, out var problem) is null)
+        if (pattern is not null && !Weft.Ir.Re2Syntax.IsValid(pattern, out var problem))
         {
             v.Add(DiagnosticCodes.NotRe2, field, $"`{pattern}` is not an RE2 regular expression Weft can match in linear time: {problem}");
         }
