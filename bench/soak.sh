@@ -169,6 +169,8 @@ rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
   echo "soak: ${DURATION}s, config churn every 1 s ($churns rewrites), control plane restarted $restarts times"
   echo "requests: ${requests:-?} (${rps:-?}/s); failed: $(( non2xx + socket )) (non-2xx/3xx $non2xx, socket errors $socket)"
   echo "proxy RSS (KiB): first $(sed -n 2p "$OUT/rss.csv" | cut -d, -f2), min $(tail -n +2 "$OUT/rss.csv" | cut -d, -f2 | sort -n | head -1), max $(tail -n +2 "$OUT/rss.csv" | cut -d, -f2 | sort -n | tail -1), last $(tail -1 "$OUT/rss.csv" | cut -d, -f2)"
+  echo "proxy RSS after warm-up (30 s) $(awk -F, '$1 >= 30 {print $2; exit}' "$OUT/rss.csv") KiB, at the end $(tail -1 "$OUT/rss.csv" | cut -d, -f2) KiB"
+  echo "snapshots the proxy applied: $(grep -c 'serving version' "$OUT/proxy.log" || true)"
   echo "proxy still running: $([[ -d /proc/$PX_PID ]] && echo yes || echo no)"
   echo; cat "$OUT/wrk.txt"
 } >"$OUT/report.txt"

@@ -171,7 +171,7 @@ internal static class IrValidator
     {
         if (!Re2Syntax.TryTranslate(pattern, out _, out var problem))
         {
-            errors.Add($"{where()}: not an RE2 regular expression: {problem}");
+            errors.Add($"{where()}: invalid regular expression, not RE2: {problem}");
         }
     }
 }
