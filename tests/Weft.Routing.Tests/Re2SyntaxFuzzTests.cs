@@ -29,7 +29,7 @@ public sealed class Re2SyntaxFuzzTests
                     Assert.Equal(RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, regex.Options);
                     _ = regex.IsMatch(pattern);
                 }
-            }, seed: FuzzSettings.Seed, iter: FuzzSettings.Iterations(20_000), threads: FuzzSettings.Threads);
+            }, seed: FuzzSettings.Seed, iter: FuzzSettings.Iterations(8_000), threads: FuzzSettings.Threads);
 
     [Fact]
     public void Translated_patterns_match_as_the_same_pattern_does_in_dotnet() =>

@@ -65,6 +65,7 @@ public sealed class Re2SyntaxTests
         // RE2, but not something .NET's linear-time engine knows: rejected the same way, never a fallback.
         { @"\p{Greek}", "script names" },
         { "[\U0001F600]", "above U+FFFF inside a character class" },
+        { "(abcdefghijk){1000}", "RE2, but .NET's linear-time engine cannot take it" },
     };
 
     [Theory]
@@ -126,6 +127,9 @@ public sealed class Re2SyntaxTests
         { "(a{10}){100}", new string('a', 1000), "a" },
         { "\U0001F600+", "\U0001F600\U0001F600", "\U0001F600\uD83D" },
         { "caf\u00e9", "caf\u00e9", "cafe" },
+        { @"\x{1F600}{2}", "\U0001F600\U0001F600", "\U0001F600" },
+        { "(?U)(?-U:a+)b*", "aab", "b" },
+        { "^*a", "a", "b" },
     };
 
     [Theory]
