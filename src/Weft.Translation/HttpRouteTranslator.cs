@@ -406,7 +406,7 @@ internal static class HttpRouteTranslator
     }
 
     // The IR validator's own rule (RE2 syntax), so a route the proxy would NACK never reaches the IR. Validation
-    // has already run the full check (WEFT0012: also whether .NET's engine takes the pattern, ~1 ms a pattern);
+    // has already run the full check (WEFT0015: also whether .NET's engine takes the pattern, ~1 ms a pattern);
     // the syntax check here costs microseconds, and the translator runs on every change.
     private static void CheckRegex(string pattern, string field, List<string> errors)
     {

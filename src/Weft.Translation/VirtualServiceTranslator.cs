@@ -170,7 +170,7 @@ internal static class VirtualServiceTranslator
             { Regex: { } r } => new PathMatchIr { Type = PathMatchType.RegularExpression, Value = r },
             _ => new PathMatchIr { Type = PathMatchType.PathPrefix, Value = "/" },
         };
-        // Validation rejects these (WEFT0012) before they get here; a resource that reached the store another
+        // Validation rejects these (WEFT0015) before they get here; a resource that reached the store another
         // way still never puts a pattern the proxy would refuse into the IR: the match is dropped, and said so.
         foreach (var (where, regex) in (IEnumerable<(string, string?)>)[("uri", m.Uri?.Regex),
                      .. (m.Headers ?? []).Select(h => ($"headers.{h.Key}", h.Value.Regex)),

@@ -3,14 +3,14 @@ using static Weft.Api.Tests.TestYaml;
 
 namespace Weft.Api.Tests;
 
-/// <summary>WEFT0012: every place a user writes a regex takes RE2 only, reported with file, line, resource and field.</summary>
+/// <summary>WEFT0015: every place a user writes a regex takes RE2 only, reported with file, line, resource and field.</summary>
 public sealed class RegexValidationTests
 {
     private static Diagnostic ExpectNotRe2(string yaml, string field, int line, string construct)
     {
         var result = Decode(yaml);
         var d = Assert.Single(result.Diagnostics);
-        Assert.Equal("WEFT0012", d.Code);
+        Assert.Equal("WEFT0015", d.Code);
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Equal(field, d.Field);
         Assert.Equal(new SourceLocation(FileName, line, d.Location!.Column), d.Location);
@@ -120,5 +120,5 @@ public sealed class RegexValidationTests
 
     [Fact]
     public void The_code_is_in_the_table() =>
-        Assert.Equal(DiagnosticCodes.NotRe2, DiagnosticCodes.Find("WEFT0012"));
+        Assert.Equal(DiagnosticCodes.NotRe2, DiagnosticCodes.Find("WEFT0015"));
 }

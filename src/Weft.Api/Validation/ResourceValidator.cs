@@ -1179,7 +1179,7 @@ public static partial class ResourceValidator
 
     /// <summary>
     /// Every user regex (HTTPRoute and GRPCRoute matches, VirtualService `regex`) is RE2, compiled for .NET's
-    /// linear-time engine exactly as the proxy will compile it; anything else is WEFT0012, naming the construct.
+    /// linear-time engine exactly as the proxy will compile it; anything else is WEFT0015, naming the construct.
     /// </summary>
     private static void ValidateRegex(Collector v, string? pattern, string field)
     {
