@@ -31,7 +31,10 @@ internal static class GatewayProxyRunner
     public static async Task RunAsync(Uri controlPlane, string gatewayNamespace, string gatewayName, LogLevel logLevel, CancellationToken cancellationToken)
     {
         using var loggers = LoggingSetup.Create(logLevel);
-        var agent = new GatewayAgent(controlPlane, gatewayNamespace, gatewayName, loggers);
+        // Read at every connect: $WEFT_TOKEN (a proxy token from `weft x proxy-token`, or the credential),
+        // else the credential `weft up` keeps for this user, turned into this Gateway's token.
+        var scope = Identity.ProxyTokens.GatewayScope(gatewayNamespace, gatewayName);
+        var agent = new GatewayAgent(controlPlane, gatewayNamespace, gatewayName, loggers, credential: () => Identity.ProxyTokens.ForProxy(Identity.LocalCredential.ReadForClient(), scope));
         await using (agent.ConfigureAwait(false))
         {
             agent.Applied += r => Console.WriteLine(Describe(r, agent.Proxy.BoundPorts));

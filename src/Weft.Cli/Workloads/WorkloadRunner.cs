@@ -47,7 +47,8 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         Address = WorkloadAddresses.Pick(_spec.Namespace, _spec.Name, _spec.Port);
-        _sidecar = new GatewayAgent(_distribution, new ProxyIdentity("sidecar", _spec.Namespace, _spec.Name) { Labels = _spec.Labels }, _loggers);
+        var token = Identity.ProxyTokens.ForProxy(_api.Token, Identity.ProxyTokens.SidecarScope(_spec.Namespace));
+        _sidecar = new GatewayAgent(_distribution, new ProxyIdentity("sidecar", _spec.Namespace, _spec.Name) { Labels = _spec.Labels }, _loggers, credential: () => token);
         _sidecar.Start();
         await _sidecar.Client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
         var bound = _sidecar.Proxy.BoundPorts.FirstOrDefault()

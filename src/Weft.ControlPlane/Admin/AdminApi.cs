@@ -49,7 +49,13 @@ public static class AdminApi
                          .Where(r => r.Kind == kind && (@namespace is null || r.Key.Namespace == @namespace))
                          .OrderBy(r => r.Key))
             {
-                items.Add(WithStatus(r, server.Status, server.Proxies));
+                var node = WithStatus(r, server.Status, server.Proxies);
+                if (r.Kind == ResourceKinds.Secret)
+                {
+                    Redaction.Secret(node.AsObject());
+                }
+
+                items.Add(node);
             }
 
             return Results.Json(new JsonObject { ["kind"] = kind.Kind + "List", ["items"] = items });
@@ -75,10 +81,12 @@ public static class AdminApi
             var result = new JsonObject();
             foreach (var (key, entry) in server.Cache.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
+                var snapshot = JsonNode.Parse(entry.Json);
+                Redaction.Snapshot(snapshot);
                 result[key] = new JsonObject
                 {
                     ["version"] = entry.Version,
-                    ["snapshot"] = JsonNode.Parse(entry.Json),
+                    ["snapshot"] = snapshot,
                 };
             }
 
