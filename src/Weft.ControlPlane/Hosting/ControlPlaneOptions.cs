@@ -25,4 +25,7 @@ public sealed record ControlPlaneOptions
     public string FirstGatewayAddress { get; init; } = "127.0.0.1";
 
     public string ControllerName { get; init; } = DefaultControllerName;
+
+    /// <summary>Body size and concurrency limits of `weft apply` and `weft delete`.</summary>
+    public Admin.ApiLimits ApiLimits { get; init; } = new();
 }

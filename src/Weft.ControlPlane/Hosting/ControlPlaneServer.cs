@@ -31,6 +31,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         Proxies = new ProxyRegistry();
         Engine = new ControlPlaneEngine(Store, Status, Cache, options, loggerFactory.CreateLogger<ControlPlaneEngine>());
         Time = time;
+        Changes = new ChangeGate(options.ApiLimits);
         if (options.Paths.Count > 0)
         {
             Files = new FileSource(options.Paths, Store, loggerFactory.CreateLogger<FileSource>());
@@ -46,6 +47,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     public ProxyRegistry Proxies { get; }
     public ControlPlaneEngine Engine { get; }
     public FileSource? Files { get; }
+
+    /// <summary>Bounds the applies and deletes in progress.</summary>
+    internal ChangeGate Changes { get; }
 
     /// <summary>The distribution endpoint, e.g. http://127.0.0.1:15010.</summary>
     public Uri XdsAddress { get; private set; } = null!;
@@ -118,5 +122,6 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         }
 
         await Engine.DisposeAsync().ConfigureAwait(false);
+        Changes.Dispose();
     }
 }
