@@ -55,9 +55,9 @@ public static class NotReadKinds
         },
         ["security.istio.io"] = new(StringComparer.Ordinal)
         {
-            ["AuthorizationPolicy"] = new(DiagnosticCodes.SecurityPolicyNotEnforced, "this authorization policy is NOT enforced: every request it would deny is let through"),
-            ["PeerAuthentication"] = new(DiagnosticCodes.SecurityPolicyNotEnforced, "this mutual-TLS policy is NOT enforced: traffic between workloads is not restricted to mutual TLS"),
-            ["RequestAuthentication"] = new(DiagnosticCodes.SecurityPolicyNotEnforced, "this JWT policy is NOT enforced: tokens are not validated and requests with invalid tokens are let through"),
+            ["AuthorizationPolicy"] = new(DiagnosticCodes.SecurityPolicyNotEnforced, "SECURITY: this authorization policy is NOT enforced: every request it would deny is let through"),
+            ["PeerAuthentication"] = new(DiagnosticCodes.SecurityPolicyNotEnforced, "SECURITY: this mutual-TLS policy is NOT enforced: traffic between workloads is not restricted to mutual TLS"),
+            ["RequestAuthentication"] = new(DiagnosticCodes.SecurityPolicyNotEnforced, "SECURITY: this JWT policy is NOT enforced: tokens are not validated and requests with invalid tokens are let through"),
         },
         ["telemetry.istio.io"] = new(StringComparer.Ordinal)
         {
