@@ -38,4 +38,7 @@ public sealed record ControlPlaneOptions
 
     /// <summary>A stream that has not said Hello by then is closed, so idle streams cannot hold slots.</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Body size and concurrency limits of `weft apply` and `weft delete`.</summary>
+    public Admin.ApiLimits ApiLimits { get; init; } = new();
 }

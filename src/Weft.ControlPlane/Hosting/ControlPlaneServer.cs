@@ -35,6 +35,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         Credential = options.Credential ?? Identity.LocalCredential.Generate();
         Authenticator = new CallerAuthenticator(Credential);
         Time = time;
+        Changes = new ChangeGate(options.ApiLimits);
         if (options.Paths.Count > 0)
         {
             Files = new FileSource(options.Paths, Store, loggerFactory.CreateLogger<FileSource>());
@@ -55,6 +56,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     public string Credential { get; }
 
     public CallerAuthenticator Authenticator { get; }
+
+    /// <summary>Bounds the applies and deletes in progress.</summary>
+    internal ChangeGate Changes { get; }
 
     /// <summary>The distribution endpoint, e.g. http://127.0.0.1:15010.</summary>
     public Uri XdsAddress { get; private set; } = null!;
@@ -154,5 +158,6 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         }
 
         await Engine.DisposeAsync().ConfigureAwait(false);
+        Changes.Dispose();
     }
 }
