@@ -63,7 +63,7 @@ public sealed class GatewayProxy : IAsyncDisposable
             PooledConnectionIdleTimeout = _options.PooledConnectionIdleTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
         });
-        _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"));
+        _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"), _options);
     }
 
     /// <summary>The version being served, or null before the first accepted snapshot.</summary>

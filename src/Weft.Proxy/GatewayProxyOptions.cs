@@ -11,6 +11,9 @@ public sealed record GatewayProxyOptions
 
     public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How the raw request path becomes the path routes match and the upstream receives (Envoy's normalize_path, merge_slashes, path_with_escaped_slashes_action).</summary>
+    public Weft.Routing.PathNormalization PathNormalization { get; init; } = Weft.Routing.PathNormalization.Default;
+
     /// <summary>How long a port being removed may take to finish its in-flight requests before they are aborted.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

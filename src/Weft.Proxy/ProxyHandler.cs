@@ -15,14 +15,19 @@ namespace Weft.Proxy;
 /// The request path: route lookup → route filters → backend choice → cluster endpoint → YARP forwarder.
 /// Everything it touches was compiled with the snapshot; it takes no locks and reads the model once.
 /// </summary>
-internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker invoker, ILogger logger)
+internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker invoker, ILogger logger, GatewayProxyOptions options)
 {
     /// <param name="serving">What the accepting socket serves now (<see cref="PortServer.Current"/>), read once per request.</param>
     public Task HandleAsync(HttpContext context, ServingPort serving)
     {
         // The scheme is the port's, not whatever an HTTP/2 client put in :scheme.
         context.Request.Scheme = serving.Port.Ir.Protocol == Weft.Ir.ListenerProtocol.Https ? "https" : "http";
-        var lookup = serving.Model.Table.Lookup(serving.Port, new HttpContextRouteRequest(context.Request));
+        if (!TryResolvePath(context, out var path))
+        {
+            return Task.CompletedTask;
+        }
+
+        var lookup = serving.Model.Table.Lookup(serving.Port, new HttpContextRouteRequest(context.Request, path));
         if (!lookup.IsMatch)
         {
             return Reply(context, StatusCodes.Status404NotFound, ResponseFlags.NoRoute, null);
@@ -43,7 +48,7 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
 
         if (action.Redirect is { } redirect)
         {
-            redirect.Apply(context, serving.Port.Port);
+            redirect.Apply(context, serving.Port.Port, path);
             action.Cors?.ApplyToResponse(context);
             HeaderModifier.ApplyAll(action.ResponseModifiers, context.Response.Headers);
             DebugHeaders.Add(context, null, route);
@@ -52,7 +57,7 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
 
         if (action.Mirrors.Length != 0)
         {
-            RequestMirror.SendAll(action.Mirrors, context, invoker, logger);
+            RequestMirror.SendAll(action.Mirrors, context, path, invoker, logger);
         }
 
         var pick = route.Backends.Pick(Random.Shared);
@@ -135,6 +140,52 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
         }
 
         Log.ForwardFailed(logger, destination, route.DisplayName, error, flag, exception);
+    }
+
+    /// <summary>
+    /// The path routes match and the upstream receives: the raw target's path after
+    /// <see cref="PathNormalizer"/>. False when the request was answered here (400 for an escaped slash
+    /// the settings reject, 307 for one they redirect).
+    /// </summary>
+    private bool TryResolvePath(HttpContext context, out string path)
+    {
+        var request = context.Request;
+        var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>();
+        var raw = feature?.RawTarget;
+        if (raw is null || !RequestTarget.TrySplit(raw, out var pathStart, out var queryStart))
+        {
+            // Asterisk ("OPTIONS *") or authority form (CONNECT): no path to normalize.
+            path = request.Path.HasValue ? request.Path.Value! : "/";
+            return true;
+        }
+
+        var rawPath = raw.AsSpan(pathStart, queryStart - pathStart);
+        var verdict = PathNormalizer.Normalize(rawPath, options.PathNormalization, out var changed);
+        if (verdict == PathVerdict.Reject)
+        {
+            path = "";
+            Reply(context, StatusCodes.Status400BadRequest, ResponseFlags.InvalidPath, null);
+            return false;
+        }
+
+        if (changed is null)
+        {
+            path = RequestTarget.PathString(request, rawPath);
+            return true;
+        }
+
+        path = changed;
+        if (verdict == PathVerdict.Redirect)
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = string.Concat(changed, raw.AsSpan(queryStart));
+            context.Response.ContentLength = 0;
+            return false;
+        }
+
+        // Envoy forwards the normalized path too: the upstream must act on the path that was routed.
+        feature!.RawTarget = string.Concat(changed, raw.AsSpan(queryStart));
+        return true;
     }
 
     private static bool IsConnectFailure(Exception? exception) =>

@@ -7,4 +7,7 @@ internal static class ResponseFlags
     public const string NoHealthyUpstream = "UH";
     public const string UpstreamConnectFailure = "UF";
     public const string UpstreamTimeout = "UT";
+
+    /// <summary>The path was refused by the path normalization settings (an escaped slash with RejectRequest).</summary>
+    public const string InvalidPath = "DPE";
 }

@@ -37,10 +37,23 @@ internal sealed class ForwardTransformer : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
-        if (_path is not null)
+        // The path and query go upstream as the client sent them (after path normalization, which
+        // already replaced the raw target when it changed anything); only a rewrite filter changes them.
+        if (RequestTarget.TryGet(httpContext, out var path, out var query))
         {
-            var path = _path.Apply(request.Path.HasValue ? request.Path.Value! : "/");
-            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(path), request.QueryString);
+            if (_path is not null)
+            {
+                proxyRequest.RequestUri = RequestTarget.Destination(destinationPrefix, _path.Apply(RequestTarget.PathString(request, path)), query);
+            }
+            else if (!RequestTarget.DefaultUriIsExact(request, path))
+            {
+                proxyRequest.RequestUri = RequestTarget.Destination(destinationPrefix, path, query);
+            }
+        }
+        else if (_path is not null)
+        {
+            var rewritten = _path.Apply(request.Path.HasValue ? request.Path.Value! : "/");
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(rewritten), request.QueryString);
         }
 
         var headers = proxyRequest.Headers;
