@@ -44,7 +44,9 @@ public sealed class GatewayProxy : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger<GatewayProxy>();
 
         var services = new ServiceCollection();
-        services.AddSingleton(_loggerFactory);
+        // YARP's forwarder logs every failed request at Information with its stack trace; the proxy
+        // logs failures itself, one rate-limited line with the response flag (UpstreamFailureLog).
+        services.AddSingleton<ILoggerFactory>(new Telemetry.QuietForwarderLoggerFactory(_loggerFactory));
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddHttpForwarder();
@@ -63,7 +65,7 @@ public sealed class GatewayProxy : IAsyncDisposable
             PooledConnectionIdleTimeout = _options.PooledConnectionIdleTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
         });
-        _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"), _options);
+        _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"), _options, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>The version being served, or null before the first accepted snapshot.</summary>

@@ -15,8 +15,10 @@ namespace Weft.Proxy;
 /// The request path: route lookup → route filters → backend choice → cluster endpoint → YARP forwarder.
 /// Everything it touches was compiled with the snapshot; it takes no locks and reads the model once.
 /// </summary>
-internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker invoker, ILogger logger, GatewayProxyOptions options)
+internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker invoker, ILogger logger, GatewayProxyOptions options, TimeProvider time)
 {
+    private readonly Telemetry.UpstreamFailureLog _failures = new(logger, time);
+
     /// <param name="serving">What the accepting socket serves now (<see cref="PortServer.Current"/>), read once per request.</param>
     public Task HandleAsync(HttpContext context, ServingPort serving)
     {
@@ -139,7 +141,8 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
             DebugHeaders.Add(context, flag, route);
         }
 
-        Log.ForwardFailed(logger, destination, route.DisplayName, error, flag, exception);
+        flag ??= Classify(context, error);
+        _failures.Failed(backend.Cluster?.Name ?? "", destination, route.DisplayName, flag, error, exception);
     }
 
     /// <summary>
@@ -187,6 +190,18 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
         feature!.RawTarget = string.Concat(changed, raw.AsSpan(queryStart));
         return true;
     }
+
+    /// <summary>The flag of a failure that kept YARP's status (or came after the response started).</summary>
+    private static string Classify(HttpContext context, ForwarderError error) => error switch
+    {
+        _ when context.RequestAborted.IsCancellationRequested => ResponseFlags.DownstreamConnectionTermination,
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+            or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestCanceled
+            or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient
+            => ResponseFlags.DownstreamConnectionTermination,
+        ForwarderError.RequestTimedOut => ResponseFlags.UpstreamTimeout,
+        _ => ResponseFlags.UpstreamConnectionTermination,
+    };
 
     private static bool IsConnectFailure(Exception? exception) =>
         exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
