@@ -156,7 +156,7 @@ public sealed class GatewayProxy : IAsyncDisposable
 
             try
             {
-                server = await PortServer.StartAsync(key, model.Serve(port), _handler, _loggerFactory, CancellationToken.None).ConfigureAwait(false);
+                server = await PortServer.StartAsync(key, model.Serve(port), _handler, _options, _loggerFactory, CancellationToken.None).ConfigureAwait(false);
                 _servers[key] = server;
                 Log.Listening(_logger, key.Address, server.ActualPort, port.Ir.Protocol);
             }

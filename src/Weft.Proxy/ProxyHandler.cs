@@ -29,6 +29,12 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
             return Task.CompletedTask;
         }
 
+        if (options.MaxRequestBodySize is { } limit && context.Request.ContentLength > limit)
+        {
+            // Refused whole, before any of it is forwarded (Kestrel would only fail the read part-way).
+            return Reply(context, StatusCodes.Status413PayloadTooLarge, ResponseFlags.RequestBodyTooLarge, null);
+        }
+
         var lookup = serving.Model.Table.Lookup(serving.Port, new HttpContextRouteRequest(context.Request, path));
         if (!lookup.IsMatch)
         {
@@ -131,6 +137,12 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
             {
                 flag = ResponseFlags.UpstreamConnectFailure;
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            }
+            else if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                // A chunked body grew past MaxRequestBodySize: YARP aborted the upstream request.
+                flag = ResponseFlags.RequestBodyTooLarge;
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             }
             else if (error == ForwarderError.RequestTimedOut)
             {
