@@ -64,6 +64,7 @@ public sealed class GatewayProxy : IAsyncDisposable
             PooledConnectionLifetime = _options.PooledConnectionLifetime,
             PooledConnectionIdleTimeout = _options.PooledConnectionIdleTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            RequestHeaderEncodingSelector = Forwarding.HeaderBytes.RequestEncoding,
         });
         _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"), _options, timeProvider ?? TimeProvider.System);
     }

@@ -54,6 +54,7 @@ internal sealed class PortServer
             throw new ArgumentException($"{key.Address} is not an IP address");
         }
 
+        Http1Strictness.Apply();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
