@@ -94,7 +94,7 @@ public sealed class GatewayProxy : IAsyncDisposable
 
         // Compile outside the lock: it is pure and may take a while for large snapshots.
         var errors = new List<string>(snapshot.Validate());
-        var model = errors.Count == 0 ? ProxyModel.Compile(snapshot, version, errors, _model) : null;
+        var model = errors.Count == 0 ? ProxyModel.Compile(snapshot, version, errors, _model, _options.DefaultRouteTimeout) : null;
         if (model is null)
         {
             Log.SnapshotRejected(_logger, version, string.Join("; ", errors));

@@ -1,7 +1,7 @@
 namespace Weft.Proxy;
 
 /// <summary>Host settings of the gateway proxy (not part of the snapshot).</summary>
-public sealed record GatewayProxyOptions
+public sealed partial record GatewayProxyOptions
 {
     /// <summary>How long an upstream TCP connect may take before the request fails with 503 (UF).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -21,6 +21,20 @@ public sealed record GatewayProxyOptions
     /// upstream sees an incomplete body (a reset), never a complete shorter one.
     /// </summary>
     public long? MaxRequestBodySize { get; init; }
+
+    /// <summary>
+    /// The deadline (504, flag UT) of a route whose IR sets no timeout; null (the default) for none, in
+    /// which case only YARP's 100 s activity timeout (nothing sent or received for 100 s) ends a slow
+    /// upstream exchange. Envoy's route default is 15 s. A route's own <c>timeouts.request</c> or
+    /// <c>backendRequest</c> always wins.
+    /// </summary>
+    public TimeSpan? DefaultRouteTimeout { get; init; }
+
+    /// <summary>
+    /// Envoy's <c>preserve_external_request_id</c>: false (the default, for an edge gateway) replaces a
+    /// client's x-request-id with a new one; true keeps it when well-formed (1–128 visible ASCII characters).
+    /// </summary>
+    public bool PreserveExternalRequestId { get; init; }
 
     /// <summary>How long a port being removed may take to finish its in-flight requests before they are aborted.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);

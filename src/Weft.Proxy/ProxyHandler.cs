@@ -63,6 +63,14 @@ internal sealed class ProxyHandler(IHttpForwarder forwarder, HttpMessageInvoker 
             return Task.CompletedTask;
         }
 
+        // Before the mirrors, so a mirrored copy carries the same id. An edge proxy does not trust a
+        // client's id (it would let clients forge or collide log correlation) unless told to.
+        var requestHeaders = context.Request.Headers;
+        if (!options.PreserveExternalRequestId || !RequestIds.IsWellFormed(requestHeaders[RequestIds.Header]))
+        {
+            requestHeaders[RequestIds.Header] = RequestIds.Next();
+        }
+
         if (action.Mirrors.Length != 0)
         {
             RequestMirror.SendAll(action.Mirrors, context, path, invoker, logger);

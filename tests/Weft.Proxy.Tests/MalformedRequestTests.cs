@@ -64,3 +64,50 @@ public sealed class MalformedRequestTests(Upstreams upstreams) : IClassFixture<U
         Assert.Equal(200, response.Status);
     }
 }
+
+/// <summary>x-request-id: replaced at the edge by default, kept when configured and well-formed.</summary>
+public sealed class RequestIdTests(Upstreams upstreams) : IClassFixture<Upstreams>
+{
+    private async Task<string> UpstreamSeesAsync(bool preserve, string? clientId)
+    {
+        var port = FreePort.Next();
+        await using var proxy = new GatewayProxy(new GatewayProxyOptions { PreserveExternalRequestId = preserve });
+        var result = await proxy.ApplyAsync(
+            Gateway([Http(port, Listener("http", null, Host("*", Route("all", To("a")))))], Cluster(upstreams.A)),
+            CancellationToken.None);
+        Assert.True(result.Succeeded, result.Describe());
+        var response = await RawHttp.GetAsync(port, "/", extraHeaders: clientId is null ? "" : $"x-request-id: {clientId}\r\n");
+        return response.Echo!.Headers["x-request-id"];
+    }
+
+    [Fact]
+    public async Task A_client_id_is_replaced_by_default()
+    {
+        var seen = await UpstreamSeesAsync(false, "forged-by-client");
+
+        Assert.NotEqual("forged-by-client", seen);
+        Assert.NotEmpty(seen);
+    }
+
+    [Fact]
+    public async Task A_well_formed_client_id_is_kept_when_preserving()
+    {
+        Assert.Equal("abc-123", await UpstreamSeesAsync(true, "abc-123"));
+    }
+
+    [Theory]
+    [InlineData(129)]
+    [InlineData(-1)]
+    public async Task A_malformed_client_id_is_replaced_even_when_preserving(int length)
+    {
+        var id = length < 0 ? "has space" : new string('x', length);
+
+        Assert.NotEqual(id, await UpstreamSeesAsync(true, id));
+    }
+
+    [Fact]
+    public async Task A_request_without_id_gets_one()
+    {
+        Assert.NotEmpty(await UpstreamSeesAsync(true, null));
+    }
+}

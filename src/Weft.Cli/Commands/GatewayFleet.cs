@@ -53,7 +53,7 @@ internal sealed class GatewayFleet : IAsyncDisposable
             {
                 if (!_agents.ContainsKey(key))
                 {
-                    var agent = new GatewayAgent(_server.XdsAddress, ir.GatewayNamespace, ir.GatewayName, _loggers);
+                    var agent = new GatewayAgent(_server.XdsAddress, ir.GatewayNamespace, ir.GatewayName, _loggers, Weft.Proxy.GatewayProxyOptions.FromEnvironment());
                     agent.Applied += r => Announce(key, agent, r);
                     _agents[key] = agent;
                     agent.Start();

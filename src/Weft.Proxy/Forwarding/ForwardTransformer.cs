@@ -16,7 +16,6 @@ internal sealed class ForwardTransformer : HttpTransformer
     private const string ForwardedFor = "X-Forwarded-For";
     private const string ForwardedProto = "X-Forwarded-Proto";
     private const string ForwardedHost = "X-Forwarded-Host";
-    private const string RequestId = "x-request-id";
 
     private readonly string? _hostname;
     private readonly PathRewrite? _path;
@@ -79,10 +78,7 @@ internal sealed class ForwardTransformer : HttpTransformer
             headers.TryAddWithoutValidation(ForwardedHost, host);
         }
 
-        if (!request.Headers.ContainsKey(RequestId))
-        {
-            headers.TryAddWithoutValidation(RequestId, RequestIds.Next());
-        }
+        // x-request-id was settled by the handler (RequestIds), and copied with the other headers.
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
