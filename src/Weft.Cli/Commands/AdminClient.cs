@@ -53,7 +53,14 @@ internal sealed class AdminClient : IDisposable
     public async Task<(bool Ok, JsonNode Body)> PostYamlAsync(string path, string yaml, string file, CancellationToken ct)
     {
         using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
-        using var response = await SendAsync(() => _http.PostAsync($"{path}?file={Uri.EscapeDataString(file)}", content, ct)).ConfigureAwait(false);
+        using var response = await SendAsync(() =>
+        {
+            // A large body waits for the server's go-ahead: one over the API's limit is refused (413)
+            // from its headers alone, without uploading it first.
+            var request = new HttpRequestMessage(HttpMethod.Post, $"{path}?file={Uri.EscapeDataString(file)}") { Content = content };
+            request.Headers.ExpectContinue = yaml.Length > 64 * 1024;
+            return _http.SendAsync(request, ct);
+        }).ConfigureAwait(false);
         ThrowIfRefused(response, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
         var body = await response.Content.ReadFromJsonAsync<JsonNode>(ct).ConfigureAwait(false) ?? new JsonObject();
         return (response.IsSuccessStatusCode, body);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -320,20 +321,44 @@ public sealed class ResourceStore
         return true;
     }
 
-    // The spec (everything but metadata and status) as JSON: a change bumps metadata.generation.
+    // The spec (everything but metadata and status), hashed: a change bumps metadata.generation.
+    // A SHA-256 of the JSON rather than the JSON itself: the store keeps one per object, and an object
+    // of megabytes (a ConfigMap) must not be kept twice, nor copied five times to be compared.
     private static string Fingerprint(IKubernetesObject<V1ObjectMeta> obj)
     {
-        using var doc = JsonDocument.Parse(YamlCodec.ToJson(obj, indented: false));
-        var parts = new List<string>();
-        foreach (var p in doc.RootElement.EnumerateObject())
+        using var doc = JsonDocument.Parse(KubernetesJson.Serialize(obj));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var writer = new Utf8JsonWriter(new HashingStream(hash)))
         {
-            if (p.Name is not ("metadata" or "status"))
+            writer.WriteStartObject();
+            foreach (var p in doc.RootElement.EnumerateObject())
             {
-                parts.Add(p.Name + "=" + p.Value.GetRawText());
+                if (p.Name is not ("metadata" or "status") && p.Value.ValueKind != JsonValueKind.Null)
+                {
+                    p.WriteTo(writer);
+                }
             }
+
+            writer.WriteEndObject();
         }
 
-        return string.Join('\n', parts);
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>A write-only stream that feeds what is written to a hash (the JSON is never kept whole).</summary>
+    private sealed class HashingStream(IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
     }
 
     // What a file says about an object, without what the store fills in: spec, labels, annotations.
