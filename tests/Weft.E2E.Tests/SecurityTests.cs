@@ -17,31 +17,7 @@ namespace Weft.E2E.Tests;
 [Collection("e2e")]
 public sealed partial class SecurityTests
 {
-    private const string Gateways = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-          namespace: default
-        spec:
-          gatewayClassName: weft
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: 80
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: other
-          namespace: default
-        spec:
-          gatewayClassName: weft
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: 81
-        """;
+    private static readonly string Gateways = Manifests.Gateway("gw", 80) + "\n---\n" + Manifests.Gateway("other", 81);
 
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
