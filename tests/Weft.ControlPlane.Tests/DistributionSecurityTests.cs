@@ -144,6 +144,15 @@ public sealed class DistributionSecurityTests : IAsyncLifetime
         Assert.NotEmpty(again.Version);
     }
 
+    [Fact]
+    public async Task A_hello_with_oversized_names_is_refused()
+    {
+        var huge = await Assert.ThrowsAsync<RpcException>(() => FirstSnapshotAsync(Hello("gateway", "default", "gw-a", new string('n', 100_000)), _server.Credential));
+        Assert.Equal(StatusCode.InvalidArgument, huge.StatusCode);
+        Assert.Contains("node_id", huge.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(_server.Proxies.All);
+    }
+
     private static Hello Hello(string role, string ns, string name, string nodeId = "") =>
         new() { Role = role, Namespace = ns, Name = name, NodeId = nodeId };
 

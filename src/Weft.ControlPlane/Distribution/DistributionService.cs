@@ -90,6 +90,11 @@ public sealed partial class DistributionService : Ir.Wire.Distribution.Distribut
         }
 
         var hello = requestStream.Current.Hello;
+        if (Oversized(hello) is { } field)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, $"Hello's {field} is too long (names are at most {MaxNameLength} characters, labels at most {MaxLabels})"));
+        }
+
         if (hello.Role is not (SnapshotKeys.GatewayRole or SnapshotKeys.SidecarRole))
         {
             throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, $"role \"{hello.Role}\" is not one this control plane serves ({SnapshotKeys.GatewayRole}, {SnapshotKeys.SidecarRole})"));
@@ -207,6 +212,20 @@ public sealed partial class DistributionService : Ir.Wire.Distribution.Distribut
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    // Kubernetes names are at most 253 characters; what a proxy declares is shown by proxy-status and kept
+    // while it is connected, so it is bounded like one.
+    private const int MaxNameLength = 253;
+    private const int MaxLabels = 64;
+
+    private static string? Oversized(Hello hello) =>
+        hello.NodeId.Length > MaxNameLength ? "node_id"
+        : hello.Namespace.Length > MaxNameLength ? "namespace"
+        : hello.Name.Length > MaxNameLength ? "name"
+        : hello.Role.Length > MaxNameLength ? "role"
+        : hello.LastVersion.Length > MaxNameLength ? "last_version"
+        : hello.Labels.Count > MaxLabels || hello.Labels.Any(l => l.Key.Length > MaxNameLength || l.Value.Length > MaxNameLength) ? "labels"
+        : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "proxy {NodeId} ({ConnectionId}) connected for {Gateway} as {Principal}")]
     private partial void LogConnected(string nodeId, string connectionId, string gateway, string principal);

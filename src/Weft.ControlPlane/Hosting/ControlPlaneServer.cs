@@ -85,7 +85,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         builder.Services.AddSingleton(Authenticator);
         builder.Services.AddSingleton(Options);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
-        builder.Services.AddGrpc();
+        // A proxy sends only Hello, ACK and NACK: 1 MiB bounds what an authenticated but buggy or hostile
+        // proxy can make the control plane hold (gRPC's default is 4 MiB per message).
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 1024 * 1024);
         var address = IPAddress.Parse(Options.BindAddress);
         ListenOptions? xds = null;
         ListenOptions? admin = null;
