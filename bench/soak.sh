@@ -39,7 +39,9 @@ while [[ $# -gt 0 ]]; do
 done
 command -v wrk >/dev/null || { echo "missing wrk (apt-get install wrk)" >&2; exit 2; }
 for t in curl dotnet; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 2; }; done
-rm -rf "$OUT"; mkdir -p "$OUT/config/routes"
+rm -rf "$OUT"; mkdir -p "$OUT/config/routes" "$OUT/home"
+# The control plane's credential (and the proxy's, read from the same place) stays with this run.
+export WEFT_HOME=$OUT/home
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/events.log" >&2; }
 
 WEFT_DLL=$WORK/artifacts/bin/Weft.Cli/release/weft.dll
@@ -169,7 +171,7 @@ rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
   echo "soak: ${DURATION}s, config churn every 1 s ($churns rewrites), control plane restarted $restarts times"
   echo "requests: ${requests:-?} (${rps:-?}/s); failed: $(( non2xx + socket )) (non-2xx/3xx $non2xx, socket errors $socket)"
   echo "proxy RSS (KiB): first $(sed -n 2p "$OUT/rss.csv" | cut -d, -f2), min $(tail -n +2 "$OUT/rss.csv" | cut -d, -f2 | sort -n | head -1), max $(tail -n +2 "$OUT/rss.csv" | cut -d, -f2 | sort -n | tail -1), last $(tail -1 "$OUT/rss.csv" | cut -d, -f2)"
-  echo "proxy RSS after warm-up (30 s) $(awk -F, '$1 >= 30 {print $2; exit}' "$OUT/rss.csv") KiB, at the end $(tail -1 "$OUT/rss.csv" | cut -d, -f2) KiB"
+  echo "proxy RSS after warm-up (30 s) $(awk -F, 'NR > 1 && $1 + 0 >= 30 {print $2; exit}' "$OUT/rss.csv") KiB, at the end $(tail -1 "$OUT/rss.csv" | cut -d, -f2) KiB"
   echo "snapshots the proxy applied: $(grep -c 'serving version' "$OUT/proxy.log" || true)"
   echo "proxy still running: $([[ -d /proc/$PX_PID ]] && echo yes || echo no)"
   echo; cat "$OUT/wrk.txt"

@@ -34,7 +34,7 @@ public class RequestPathBenchmarks
             ?? throw new InvalidOperationException(string.Join("; ", errors));
         _serving = model.Serve(model.Table.Ports[0]);
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler());
-        _handler = new ProxyHandler(_forwarder, _invoker, NullLogger.Instance);
+        _handler = new ProxyHandler(_forwarder, _invoker, NullLogger.Instance, new GatewayProxyOptions(), TimeProvider.System);
     }
 
     [GlobalCleanup]

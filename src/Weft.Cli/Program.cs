@@ -24,6 +24,7 @@ internal static class Program
         root.Subcommands.Add(ProxyStatusCommand.Create());
         var x = new Command("x", "Experimental commands.");
         x.Subcommands.Add(ExplainCommand.Create());
+        x.Subcommands.Add(ProxyTokenCommand.Create());
         root.Subcommands.Add(x);
         // Ctrl-C and SIGTERM cancel the command's token; long-running commands (up, proxy) then
         // stop their servers in order and exit. A second signal is left to the default (exit now).

@@ -44,7 +44,9 @@ public sealed class GatewayProxy : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger<GatewayProxy>();
 
         var services = new ServiceCollection();
-        services.AddSingleton(_loggerFactory);
+        // YARP's forwarder logs every failed request at Information with its stack trace; the proxy
+        // logs failures itself, one rate-limited line with the response flag (UpstreamFailureLog).
+        services.AddSingleton<ILoggerFactory>(new Telemetry.QuietForwarderLoggerFactory(_loggerFactory));
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddHttpForwarder();
@@ -62,8 +64,9 @@ public sealed class GatewayProxy : IAsyncDisposable
             PooledConnectionLifetime = _options.PooledConnectionLifetime,
             PooledConnectionIdleTimeout = _options.PooledConnectionIdleTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            RequestHeaderEncodingSelector = Forwarding.HeaderBytes.RequestEncoding,
         });
-        _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"));
+        _handler = new ProxyHandler(_services.GetRequiredService<IHttpForwarder>(), _invoker, _loggerFactory.CreateLogger("Weft.Proxy.Requests"), _options, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>The version being served, or null before the first accepted snapshot.</summary>
@@ -91,7 +94,7 @@ public sealed class GatewayProxy : IAsyncDisposable
 
         // Compile outside the lock: it is pure and may take a while for large snapshots.
         var errors = new List<string>(snapshot.Validate());
-        var model = errors.Count == 0 ? ProxyModel.Compile(snapshot, version, errors, _model) : null;
+        var model = errors.Count == 0 ? ProxyModel.Compile(snapshot, version, errors, _model, _options.DefaultRouteTimeout) : null;
         if (model is null)
         {
             Log.SnapshotRejected(_logger, version, string.Join("; ", errors));
@@ -154,7 +157,7 @@ public sealed class GatewayProxy : IAsyncDisposable
 
             try
             {
-                server = await PortServer.StartAsync(key, model.Serve(port), _handler, _loggerFactory, CancellationToken.None).ConfigureAwait(false);
+                server = await PortServer.StartAsync(key, model.Serve(port), _handler, _options, _loggerFactory, CancellationToken.None).ConfigureAwait(false);
                 _servers[key] = server;
                 Log.Listening(_logger, key.Address, server.ActualPort, port.Ir.Protocol);
             }

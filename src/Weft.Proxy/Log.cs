@@ -19,9 +19,6 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Information, "Stopped listening on {Address}:{Port}")]
     public static partial void Stopped(ILogger logger, string address, int port);
 
-    [LoggerMessage(6, LogLevel.Debug, "Forwarding to {Destination} for {Route} failed ({Error}, flag {Flag})")]
-    public static partial void ForwardFailed(ILogger logger, string destination, string route, Yarp.ReverseProxy.Forwarder.ForwarderError error, string? flag, Exception? exception);
-
     [LoggerMessage(7, LogLevel.Warning, "Accepting a connection on {EndPoint} failed; retrying")]
     public static partial void AcceptFailed(ILogger logger, System.Net.EndPoint endPoint, Exception exception);
 }

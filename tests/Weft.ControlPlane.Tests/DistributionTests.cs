@@ -81,7 +81,8 @@ public sealed class DistributionTests : IAsyncLifetime
                 Volatile.Write(ref latest, ir);
                 return Task.FromResult(new SnapshotOutcome(true, null));
             },
-            NullLogger<DistributionClient>.Instance);
+            NullLogger<DistributionClient>.Instance,
+            () => _server.Credential);
         client.Start();
         await client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(Volatile.Read(ref latest)!.Ports);
@@ -122,7 +123,8 @@ public sealed class DistributionTests : IAsyncLifetime
 
                 return Task.FromResult(new SnapshotOutcome(true, null));
             },
-            NullLogger<DistributionClient>.Instance)
+            NullLogger<DistributionClient>.Instance,
+            () => _server.Credential)
         {
             AcceptInProcessSnapshots = false, // the size limit is the JSON path's
         };
@@ -174,7 +176,8 @@ public sealed class DistributionTests : IAsyncLifetime
 
                 return Task.FromResult(error() is { } e ? new SnapshotOutcome(false, e) : new SnapshotOutcome(true, null));
             },
-            NullLogger<DistributionClient>.Instance)
+            NullLogger<DistributionClient>.Instance,
+            () => _server.Credential)
         {
             AcceptInProcessSnapshots = inProcess,
         };

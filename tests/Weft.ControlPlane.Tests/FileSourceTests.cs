@@ -34,7 +34,10 @@ public sealed class FileSourceTests : IDisposable
         source.Start();
         Assert.Single(store.Snapshot.Services);
 
-        await File.WriteAllTextAsync(file, Service.Replace("port: 80", "port: [80", StringComparison.Ordinal));
+        // Written whole (temp file, then rename) as editors do: the watcher must not see an empty file
+        // in between, which is valid YAML with no resources and would become the last good version.
+        await File.WriteAllTextAsync(file + ".tmp", Service.Replace("port: 80", "port: [80", StringComparison.Ordinal));
+        File.Move(file + ".tmp", file, overwrite: true);
         source.Reload();
         Assert.Single(store.Snapshot.Services);
         var error = Assert.Single(source.Diagnostics);

@@ -221,7 +221,8 @@ public sealed class RequestPathTests(Upstreams upstreams) : IClassFixture<Upstre
         Assert.Equal("http", echo.Headers["x-forwarded-proto"]);
         Assert.Equal("Example.com:1234", echo.Headers["x-forwarded-host"]);
         Assert.False(string.IsNullOrEmpty(echo.Headers["x-request-id"]));
-        Assert.Equal("client-id", second.Headers["x-request-id"]);
+        // An edge gateway does not trust a client's id by default (PreserveExternalRequestId).
+        Assert.NotEqual("client-id", second.Headers["x-request-id"]);
         Assert.NotEqual(echo.Headers["x-request-id"], third.Headers["x-request-id"]);
         Assert.Equal("127.0.0.1", third.Headers["x-forwarded-for"]);
     }

@@ -49,6 +49,22 @@ public sealed class TimeoutTests : IAsyncLifetime
     private static RouteIr Timed(string name, TimeoutsIr? timeouts) => Route(name, Prefix("/" + name), To("slow")) with { Timeouts = timeouts };
 
     [Fact]
+    public async Task Default_route_timeout_applies_to_routes_without_one_and_a_route_timeout_wins()
+    {
+        var port = FreePort.Next();
+        await using var proxy = new GatewayProxy(new GatewayProxyOptions { DefaultRouteTimeout = TimeSpan.FromMilliseconds(200) });
+        var result = await proxy.ApplyAsync(
+            Gateway([Http(port, Listener("http", null, Host("*", Timed("none", null), Timed("own", new TimeoutsIr { Request = TimeSpan.FromSeconds(10) }))))], Cluster(_slow)),
+            CancellationToken.None);
+        Assert.True(result.Succeeded, result.Describe());
+
+        var (status, _, response) = await _client.SendAsync(port, "h", "/none", ("x-weft-debug", "1"));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+        Assert.Equal("UT", response.Header("x-weft-flags"));
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(port, "h", "/own")).Status);
+    }
+
+    [Fact]
     public async Task Request_timeout_answers_504_UT_before_the_upstream_does()
     {
         await ServeAsync(Timed("request", new TimeoutsIr { Request = TimeSpan.FromMilliseconds(200) }));

@@ -48,6 +48,7 @@ internal sealed class Upstream : IAsyncDisposable
                 Name = name,
                 Method = request.Method,
                 Path = request.Path.Value ?? "",
+                RawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget,
                 Query = request.QueryString.Value ?? "",
                 Host = request.Host.Value ?? "",
                 Protocol = request.Protocol,
@@ -75,6 +76,9 @@ internal sealed record Echo
     public string Name { get; init; } = "";
     public string Method { get; init; } = "";
     public string Path { get; init; } = "";
+
+    /// <summary>The request target exactly as it arrived (Path is Kestrel's decoded view of it).</summary>
+    public string RawTarget { get; init; } = "";
     public string Query { get; init; } = "";
     public string Host { get; init; } = "";
     public string Protocol { get; init; } = "";

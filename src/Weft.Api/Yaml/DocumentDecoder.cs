@@ -44,6 +44,18 @@ internal sealed class DecodeSession
         }
     }
 
+    public void DecodeUtf8(ReadOnlySpan<byte> bytes, string fileName)
+    {
+        var text = Utf8Text.Decode(bytes, fileName, out var error);
+        if (text is null)
+        {
+            Diagnostics.Add(error!);
+            return;
+        }
+
+        DecodeText(text, fileName);
+    }
+
     public void AddDiagnostic(Diagnostic d) => Diagnostics.Add(d);
 
     private void DecodeObject(YNode root, string fileName, string pathPrefix)
@@ -92,7 +104,7 @@ internal sealed class DecodeSession
             var notRead = NotReadKinds.Find(apiVersion, kindName);
             Diagnostics.Add(notRead is null
                 ? doc.Make(DiagnosticCodes.UnknownKind, UnknownKindMessage(apiVersion, kindName), kindNode!.Pos, FieldPath.Child(pathPrefix, "kind"))
-                : doc.Make(notRead, $"{apiVersion} {kindName} is not read by Weft: {notRead.Summary}", kindNode!.Pos, FieldPath.Child(pathPrefix, "kind")));
+                : doc.Make(notRead.Code, $"{apiVersion} {kindName} is not read by Weft: {notRead.Consequence}", kindNode!.Pos, FieldPath.Child(pathPrefix, "kind")));
             return;
         }
 

@@ -39,6 +39,14 @@ public static class YamlCodec
         return new DecodeResult(session.Resources, session.Diagnostics);
     }
 
+    /// <summary>Decodes UTF-8 bytes (a file, a request body); invalid UTF-8 is one WEFT0012 error and nothing is decoded.</summary>
+    public static DecodeResult DecodeUtf8(ReadOnlySpan<byte> bytes, string fileName)
+    {
+        var session = new DecodeSession();
+        session.DecodeUtf8(bytes, fileName);
+        return new DecodeResult(session.Resources, session.Diagnostics);
+    }
+
     /// <summary>Reads files and folders (folders recursively, *.yaml and *.yml, in ordinal path order) and decodes them all as one set.</summary>
     public static DecodeResult DecodePaths(IEnumerable<string> paths)
     {
@@ -73,10 +81,10 @@ public static class YamlCodec
 
             foreach (var file in files)
             {
-                string text;
+                byte[] bytes;
                 try
                 {
-                    text = File.ReadAllText(file);
+                    bytes = File.ReadAllBytes(file);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -84,7 +92,7 @@ public static class YamlCodec
                     continue;
                 }
 
-                session.DecodeText(text, file);
+                session.DecodeUtf8(bytes, file);
             }
         }
 

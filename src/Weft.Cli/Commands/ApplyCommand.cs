@@ -19,55 +19,98 @@ internal static class ApplyCommand
             var failed = false;
             foreach (var file in ExpandFiles(parse.GetValue(files)!))
             {
-                string text;
-                try
-                {
-                    text = file == "-" ? await Console.In.ReadToEndAsync(ct).ConfigureAwait(false) : await File.ReadAllTextAsync(file, ct).ConfigureAwait(false);
-                }
-                catch (IOException e)
-                {
-                    throw new CliException($"{file}: {e.Message}");
-                }
-
-                // Decode locally first: the same codec as the server, and errors need no round trip.
-                var local = YamlCodec.Decode(text, file);
-                if (local.HasErrors)
-                {
-                    foreach (var d in local.Diagnostics)
-                    {
-                        await Console.Error.WriteLineAsync(d.ToString()).ConfigureAwait(false);
-                    }
-
-                    failed = true;
-                    continue;
-                }
-
-                var (ok, body) = await client.PostYamlAsync(delete ? "api/v1/delete" : "api/v1/apply", text, Path.GetFullPath(file), ct).ConfigureAwait(false);
-                if (!ok)
-                {
-                    foreach (var d in body["diagnostics"]?.AsArray() ?? [])
-                    {
-                        await Console.Error.WriteLineAsync(d!.GetValue<string>()).ConfigureAwait(false);
-                    }
-
-                    failed = true;
-                    continue;
-                }
-
-                foreach (var r in body["results"]!.AsArray())
-                {
-                    Console.WriteLine($"{r!["resource"]} {r["outcome"]}");
-                }
-
-                foreach (var note in body["notes"]?.AsArray() ?? [])
-                {
-                    await Console.Error.WriteLineAsync(note!.GetValue<string>()).ConfigureAwait(false);
-                }
+                failed |= !await ChangeAsync(client, file, delete, ct).ConfigureAwait(false);
             }
 
             return failed ? 1 : 0;
         });
         return command;
+    }
+
+    // Applies (or deletes) what is valid in one file and reports the rest: each refused document
+    // with file, line and code, the warnings, and what the translator says about what was applied.
+    // False when anything was refused.
+    private static async Task<bool> ChangeAsync(AdminClient client, string file, bool delete, CancellationToken ct)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = file == "-" ? await ReadStdinAsync(ct).ConfigureAwait(false) : await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new CliException($"{file}: {e.Message}");
+        }
+
+        // Decode locally first: the same codec as the server; a file with nothing valid needs no round trip.
+        var name = file == "-" ? "<stdin>" : file;
+        var local = YamlCodec.DecodeUtf8(bytes, name);
+        if (local.HasErrors && local.Resources.Count == 0)
+        {
+            foreach (var d in local.Diagnostics)
+            {
+                await Console.Error.WriteLineAsync(d.ToString()).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+
+        var text = Utf8Text.Decode(bytes, name, out _)!;
+        var (ok, body) = await client.PostYamlAsync(delete ? "api/v1/delete" : "api/v1/apply", text, file == "-" ? name : Path.GetFullPath(file), ct).ConfigureAwait(false);
+        if (!ok && body["refused"] is null)
+        {
+            // A refusal of the whole request (too large, busy) or an older control plane.
+            foreach (var d in body["diagnostics"]?.AsArray() ?? [])
+            {
+                await Console.Error.WriteLineAsync(d!.GetValue<string>()).ConfigureAwait(false);
+            }
+
+            if (body["error"] is { } error)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.GetValue<string>()}").ConfigureAwait(false);
+            }
+
+            return false;
+        }
+
+        foreach (var r in body["results"]?.AsArray() ?? [])
+        {
+            Console.WriteLine($"{r!["resource"]} {r["outcome"]}");
+            if (r["note"] is { } note)
+            {
+                await Console.Error.WriteLineAsync($"warning: {r["resource"]}: {note.GetValue<string>()}").ConfigureAwait(false);
+            }
+        }
+
+        var refused = body["refused"]?.AsArray() ?? [];
+        foreach (var line in refused.Concat(body["notes"]?.AsArray() ?? []))
+        {
+            await Console.Error.WriteLineAsync(line!.GetValue<string>()).ConfigureAwait(false);
+        }
+
+        foreach (var finding in body["findings"]?.AsArray() ?? [])
+        {
+            await Console.Error.WriteLineAsync($"warning: {finding!.GetValue<string>()}").ConfigureAwait(false);
+        }
+
+        if (refused.Count > 0)
+        {
+            var what = refused.Count == 1 ? "1 document was" : $"{refused.Count} documents were";
+            var rest = (body["results"]?.AsArray().Count ?? 0) > 0 ? (delete ? "; the others were deleted" : "; the others were applied") : "";
+            await Console.Error.WriteLineAsync($"error: {name}: {what} refused{rest}").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task<byte[]> ReadStdinAsync(CancellationToken ct)
+    {
+        // Bytes, not Console.In: a bad byte must be reported, not replaced with U+FFFD.
+        using var stdin = Console.OpenStandardInput();
+        using var buffer = new MemoryStream();
+        await stdin.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
     }
 
     public static IEnumerable<string> ExpandFiles(IEnumerable<string> paths)

@@ -65,7 +65,7 @@ internal static class DemoCommand
             var runtime = await LocalRuntime.StartAsync(options, loggers, gateways: true, output.WriteLine, ct).ConfigureAwait(false);
             await using (runtime.ConfigureAwait(false))
             {
-                using var api = new AdminClient(runtime.Server.AdminAddress.ToString());
+                using var api = new AdminClient(runtime.Server.AdminAddress.ToString(), runtime.Server.Credential);
                 var runners = new List<WorkloadRunner>();
                 try
                 {

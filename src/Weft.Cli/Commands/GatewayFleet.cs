@@ -53,7 +53,9 @@ internal sealed class GatewayFleet : IAsyncDisposable
             {
                 if (!_agents.ContainsKey(key))
                 {
-                    var agent = new GatewayAgent(_server.XdsAddress, ir.GatewayNamespace, ir.GatewayName, _loggers);
+                    // In this process the fleet holds the credential; each agent gets only its Gateway's token.
+                    var token = Identity.ProxyTokens.Mint(_server.Credential, Identity.ProxyTokens.GatewayScope(ir.GatewayNamespace, ir.GatewayName));
+                    var agent = new GatewayAgent(_server.XdsAddress, ir.GatewayNamespace, ir.GatewayName, _loggers, Weft.Proxy.GatewayProxyOptions.FromEnvironment(), credential: () => token);
                     agent.Applied += r => Announce(key, agent, r);
                     _agents[key] = agent;
                     agent.Start();

@@ -28,10 +28,15 @@ internal static class GatewayProxyRunner
     /// Serves the Gateway until <paramref name="cancellationToken"/> is cancelled (Ctrl-C, SIGTERM), then stops
     /// the stream and the listeners. Prints the start line, then one "serving version" line per snapshot applied.
     /// </summary>
-    public static async Task RunAsync(Uri controlPlane, string gatewayNamespace, string gatewayName, LogLevel logLevel, CancellationToken cancellationToken)
+    /// <param name="options">The proxy's settings; null reads them from the WEFT_PROXY_* environment variables.</param>
+    public static async Task RunAsync(Uri controlPlane, string gatewayNamespace, string gatewayName, LogLevel logLevel, CancellationToken cancellationToken, GatewayProxyOptions? options = null)
     {
         using var loggers = LoggingSetup.Create(logLevel);
-        var agent = new GatewayAgent(controlPlane, gatewayNamespace, gatewayName, loggers);
+        // Read at every connect: $WEFT_TOKEN (a proxy token from `weft x proxy-token`, or the credential),
+        // else the credential `weft up` keeps for this user, turned into this Gateway's token.
+        var scope = Identity.ProxyTokens.GatewayScope(gatewayNamespace, gatewayName);
+        var agent = new GatewayAgent(controlPlane, gatewayNamespace, gatewayName, loggers, options ?? GatewayProxyOptions.FromEnvironment(),
+            credential: () => Identity.ProxyTokens.ForProxy(Identity.LocalCredential.ReadForClient(), scope));
         await using (agent.ConfigureAwait(false))
         {
             agent.Applied += r => Console.WriteLine(Describe(r, agent.Proxy.BoundPorts));

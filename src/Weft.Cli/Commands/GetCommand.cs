@@ -15,7 +15,7 @@ internal static class GetCommand
         var nameArg = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "Only this resource." };
         var ns = CommonOptions.Namespace();
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces." };
-        var output = new Option<string?>("--output", "-o") { Description = "yaml or json: whole resources with status." };
+        var output = new Option<string?>("--output", "-o") { Description = "yaml or json: whole resources with status; wide: the table with where each object came from (SOURCE)." };
         output.AcceptOnlyFromAmong("yaml", "json", "wide");
         var server = CommonOptions.Server();
         var command = new Command("get", "List resources of a running control plane with their status.") { kindArg, nameArg, ns, all, output, server };
@@ -52,7 +52,7 @@ internal static class GetCommand
                         break;
                     }
 
-                    ResourceTables.Build(kind, items!, showNamespace: kind.Namespaced && allNamespaces, DateTimeOffset.UtcNow).WriteTo(Console.Out);
+                    ResourceTables.Build(kind, items!, showNamespace: kind.Namespaced && allNamespaces, DateTimeOffset.UtcNow, wide: parse.GetValue(output) == "wide").WriteTo(Console.Out);
                     break;
             }
 

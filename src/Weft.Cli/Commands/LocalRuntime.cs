@@ -20,6 +20,12 @@ internal sealed class LocalRuntime : IAsyncDisposable
 
     public static async Task<LocalRuntime> StartAsync(ControlPlaneOptions options, ILoggerFactory loggers, bool gateways, Action<string> announce, CancellationToken ct)
     {
+        // The administrator credential of this user's local control planes (docs/security.md), made on first start.
+        if (options.Credential is null)
+        {
+            options = options with { Credential = Identity.LocalCredential.LoadOrCreate(Identity.LocalCredential.FilePath, w => announce("warning: " + w)) };
+        }
+
         ControlPlaneServer server;
         try
         {

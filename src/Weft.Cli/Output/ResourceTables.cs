@@ -7,7 +7,7 @@ namespace Weft.Cli.Output;
 /// <summary>The columns `weft get` prints per kind: kubectl's, plus a condition where it answers "is it working?".</summary>
 internal static class ResourceTables
 {
-    public static TableWriter Build(ResourceKind kind, IReadOnlyList<JsonNode> items, bool showNamespace, DateTimeOffset now)
+    public static TableWriter Build(ResourceKind kind, IReadOnlyList<JsonNode> items, bool showNamespace, DateTimeOffset now, bool wide = false)
     {
         (string[] headers, Func<JsonNode, string[]> row) = kind.Kind switch
         {
@@ -22,6 +22,14 @@ internal static class ResourceTables
             _ => (new[] { "NAME", "AGE" }, (Func<JsonNode, string[]>)(i => [Name(i), Age(i, now)])),
         };
 
+        // kubectl's default columns stay as they are; -o wide adds where each object came from.
+        if (wide)
+        {
+            var narrow = row;
+            headers = [.. headers, "SOURCE"];
+            row = i => [.. narrow(i), Source(i)];
+        }
+
         var table = new TableWriter(showNamespace ? ["NAMESPACE", .. headers] : headers);
         foreach (var item in items)
         {
@@ -30,6 +38,20 @@ internal static class ResourceTables
         }
 
         return table;
+    }
+
+    // "api", "built-in" or "file PATH:LINE", with PATH relative to the current folder when it is inside it.
+    private static string Source(JsonNode i)
+    {
+        var source = Str(i["metadata"]?["annotations"]?["weft.dev/source"], "<unknown>");
+        if (!source.StartsWith("file ", StringComparison.Ordinal))
+        {
+            return source;
+        }
+
+        var path = source[5..];
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? source : "file " + relative;
     }
 
     private static string Name(JsonNode i) => Str(i["metadata"]?["name"]);

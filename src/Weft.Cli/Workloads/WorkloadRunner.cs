@@ -47,7 +47,11 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         Address = WorkloadAddresses.Pick(_spec.Namespace, _spec.Name, _spec.Port);
-        _sidecar = new GatewayAgent(_distribution, new ProxyIdentity("sidecar", _spec.Namespace, _spec.Name) { Labels = _spec.Labels }, _loggers);
+        var token = Identity.ProxyTokens.ForProxy(_api.Token, Identity.ProxyTokens.SidecarScope(_spec.Namespace));
+        // A sidecar's outbound requests come from its own workload, which propagates the caller's
+        // x-request-id: that id is trusted (Envoy keeps an internal request's id too).
+        _sidecar = new GatewayAgent(_distribution, new ProxyIdentity("sidecar", _spec.Namespace, _spec.Name) { Labels = _spec.Labels }, _loggers,
+            Weft.Proxy.GatewayProxyOptions.FromEnvironment() with { PreserveExternalRequestId = true }, credential: () => token);
         _sidecar.Start();
         await _sidecar.Client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
         var bound = _sidecar.Proxy.BoundPorts.FirstOrDefault()

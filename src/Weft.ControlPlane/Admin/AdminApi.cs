@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,7 +48,13 @@ public static class AdminApi
                          .Where(r => r.Kind == kind && (@namespace is null || r.Key.Namespace == @namespace))
                          .OrderBy(r => r.Key))
             {
-                items.Add(WithStatus(r, server.Status, server.Proxies));
+                var node = WithStatus(r, server.Status, server.Proxies);
+                if (r.Kind == ResourceKinds.Secret)
+                {
+                    Redaction.Secret(node.AsObject());
+                }
+
+                items.Add(node);
             }
 
             return Results.Json(new JsonObject { ["kind"] = kind.Kind + "List", ["items"] = items });
@@ -75,10 +80,12 @@ public static class AdminApi
             var result = new JsonObject();
             foreach (var (key, entry) in server.Cache.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
+                var snapshot = JsonNode.Parse(entry.Json);
+                Redaction.Snapshot(snapshot);
                 result[key] = new JsonObject
                 {
                     ["version"] = entry.Version,
-                    ["snapshot"] = JsonNode.Parse(entry.Json),
+                    ["snapshot"] = snapshot,
                 };
             }
 
@@ -100,44 +107,95 @@ public static class AdminApi
         }
     }
 
+    // Apply and delete take what is valid in the body and refuse the rest, document by document: a
+    // file with a Telemetry next to its Services still applies the Services, and every refused
+    // document is named (file, line, code). The body is bounded in size, read once into a pooled
+    // buffer and decoded from UTF-8 strictly; the number of changes decoded at once is bounded too.
     private static async Task<IResult> ChangeAsync(ControlPlaneServer server, HttpContext http, bool delete)
     {
-        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(http.RequestAborted);
-        var file = http.Request.Query["file"].FirstOrDefault() ?? "<stdin>";
-        var decoded = YamlCodec.Decode(text, file);
-        if (decoded.HasErrors)
+        var limits = server.Changes.Limits;
+        using var slot = await server.Changes.EnterAsync(http.RequestAborted);
+        if (slot is null)
         {
-            // Nothing is applied when any document is wrong: a partial apply is harder to reason about.
-            return Results.Text(YamlCodec.ToJson(new { diagnostics = decoded.Diagnostics.Select(d => d.ToString()).ToList() }), "application/json", statusCode: 400);
+            http.Response.Headers.RetryAfter = "1";
+            return Results.Json(new JsonObject
+            {
+                ["error"] = $"the control plane is busy: {limits.MaxConcurrentChanges} applies or deletes are in progress; retry in a second",
+            }, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        var file = http.Request.Query["file"].FirstOrDefault() ?? "<stdin>";
+        DecodeResult decoded;
+        using (var body = await RequestBody.ReadAsync(http.Request, limits.MaxRequestBodyBytes, http.RequestAborted))
+        {
+            if (body.TooLarge)
+            {
+                // Close the connection: the rest of the body is not read.
+                http.Response.Headers.Connection = "close";
+                return Results.Json(new JsonObject
+                {
+                    ["error"] = $"{file}: the request body is larger than the API's limit of {FormatBytes(limits.MaxRequestBodyBytes)} ({limits.MaxRequestBodyBytes} bytes, the Kubernetes API server's default); split it into several files",
+                    ["limitBytes"] = limits.MaxRequestBodyBytes,
+                }, statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
+            decoded = YamlCodec.DecodeUtf8(body.Bytes, file);
+        }
+
+        var refused = new JsonArray();
+        var notes = new JsonArray();
+        foreach (var d in decoded.Diagnostics)
+        {
+            (d.Severity == DiagnosticSeverity.Error ? refused : notes).Add(d.ToString());
+        }
+
+        if (decoded.Resources.Count == 0 && refused.Count > 0)
+        {
+            return Results.Text(YamlCodec.ToJson(new JsonObject { ["diagnostics"] = refused.DeepClone(), ["refused"] = refused, ["notes"] = notes }), "application/json", statusCode: 400);
         }
 
         var results = new JsonArray();
+        var changed = new List<ResourceKey>();
         if (delete)
         {
-            foreach (var (key, deleted) in server.Store.Delete(decoded.Resources.Select(r => ResourceStore.KeyOf(r.Object))))
+            foreach (var (key, deleted, hides) in server.Store.Delete(decoded.Resources.Select(r => ResourceStore.KeyOf(r.Object))))
             {
-                results.Add(new JsonObject { ["resource"] = Describe(key), ["outcome"] = deleted ? "deleted" : "not found" });
+                var result = new JsonObject { ["resource"] = Describe(key), ["outcome"] = deleted ? "deleted" : "not found" };
+                if (hides is not null)
+                {
+                    result["note"] = $"the copy in {hides.File}:{hides.Line} stays hidden until that file changes it";
+                }
+
+                results.Add(result);
             }
         }
         else
         {
-            foreach (var (key, outcome) in server.Store.Apply(decoded.Resources))
+            foreach (var (key, outcome, shadows) in server.Store.Apply(decoded.Resources))
             {
-                results.Add(new JsonObject { ["resource"] = Describe(key), ["outcome"] = outcome });
+                var result = new JsonObject { ["resource"] = Describe(key), ["outcome"] = outcome };
+                if (shadows is not null)
+                {
+                    result["note"] = $"it now overrides the one in {shadows.File}:{shadows.Line} until `weft delete`";
+                }
+
+                results.Add(result);
+                changed.Add(key);
             }
         }
 
-        // Documents Weft does not read (a Deployment) or only warns about are named, never dropped silently.
-        var notes = new JsonArray();
-        foreach (var d in decoded.Diagnostics)
-        {
-            notes.Add(d.ToString());
-        }
-
         await WaitTranslated(server, http.RequestAborted);
-        return Results.Json(new JsonObject { ["results"] = results, ["notes"] = notes });
+        return Results.Json(new JsonObject
+        {
+            ["results"] = results,
+            ["refused"] = refused,
+            ["notes"] = notes,
+            ["findings"] = ChangeFindings.For(server, changed, Describe),
+        });
     }
+
+    private static string FormatBytes(long bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     // The translator can only say what the config means; whether the proxy could serve it (a port
     // already in use, a snapshot it rejected) is known from its NACK. Shown on Programmed so that
@@ -171,8 +229,9 @@ public static class AdminApi
     private static JsonNode WithStatus(StoredResource r, StatusStore status, ProxyRegistry proxies)
     {
         var node = JsonNode.Parse(YamlCodec.ToJson(r.Object, indented: false))!.AsObject();
-        var source = r.Location is { Line: > 0 } loc ? $"{loc.File}:{loc.Line}" : r.Origin == ResourceStore.ApiOrigin ? "weft apply" : null;
-        if (source is not null && node["metadata"] is JsonObject meta)
+        // Where the serving object came from: "api", "built-in" or "file PATH:LINE" (`weft get -o wide` shows it).
+        var source = r.Source;
+        if (node["metadata"] is JsonObject meta)
         {
             var annotations = meta["annotations"]?.AsObject() ?? new JsonObject();
             annotations["weft.dev/source"] = source;

@@ -25,4 +25,20 @@ public sealed record ControlPlaneOptions
     public string FirstGatewayAddress { get; init; } = "127.0.0.1";
 
     public string ControllerName { get; init; } = DefaultControllerName;
+
+    /// <summary>
+    /// The administrator credential the API and the distribution stream accept (see docs/security.md);
+    /// null makes a random one for this process (tests, embedded hosts that hand it out themselves).
+    /// `weft up` passes the one in ~/.weft/credential.
+    /// </summary>
+    public string? Credential { get; init; }
+
+    /// <summary>At most this many proxy streams at once; more are refused with RESOURCE_EXHAUSTED.</summary>
+    public int MaxProxyStreams { get; init; } = 1024;
+
+    /// <summary>A stream that has not said Hello by then is closed, so idle streams cannot hold slots.</summary>
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Body size and concurrency limits of `weft apply` and `weft delete`.</summary>
+    public Admin.ApiLimits ApiLimits { get; init; } = new();
 }

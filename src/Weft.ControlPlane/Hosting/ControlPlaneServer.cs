@@ -1,11 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.ControlPlane.Admin;
 using Weft.ControlPlane.Distribution;
+using Weft.ControlPlane.Security;
 using Weft.ControlPlane.Sources.File;
 using Weft.ControlPlane.Status;
 using Weft.ControlPlane.Store;
@@ -30,7 +32,10 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         Cache = new SnapshotCache();
         Proxies = new ProxyRegistry();
         Engine = new ControlPlaneEngine(Store, Status, Cache, options, loggerFactory.CreateLogger<ControlPlaneEngine>());
+        Credential = options.Credential ?? Identity.LocalCredential.Generate();
+        Authenticator = new CallerAuthenticator(Credential);
         Time = time;
+        Changes = new ChangeGate(options.ApiLimits);
         if (options.Paths.Count > 0)
         {
             Files = new FileSource(options.Paths, Store, loggerFactory.CreateLogger<FileSource>());
@@ -46,6 +51,14 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     public ProxyRegistry Proxies { get; }
     public ControlPlaneEngine Engine { get; }
     public FileSource? Files { get; }
+
+    /// <summary>The administrator credential: the API and the distribution stream accept it (docs/security.md).</summary>
+    public string Credential { get; }
+
+    public CallerAuthenticator Authenticator { get; }
+
+    /// <summary>Bounds the applies and deletes in progress.</summary>
+    internal ChangeGate Changes { get; }
 
     /// <summary>The distribution endpoint, e.g. http://127.0.0.1:15010.</summary>
     public Uri XdsAddress { get; private set; } = null!;
@@ -69,13 +82,19 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         builder.Services.AddSingleton(Cache);
         builder.Services.AddSingleton(Proxies);
         builder.Services.AddSingleton(Time);
+        builder.Services.AddSingleton(Authenticator);
+        builder.Services.AddSingleton(Options);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
-        builder.Services.AddGrpc();
+        // A proxy sends only Hello, ACK and NACK: 1 MiB bounds what an authenticated but buggy or hostile
+        // proxy can make the control plane hold (gRPC's default is 4 MiB per message).
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 1024 * 1024);
         var address = IPAddress.Parse(Options.BindAddress);
         ListenOptions? xds = null;
         ListenOptions? admin = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
+            // Nothing legitimate is large on either port: snapshots flow out, and API bodies have their own cap.
+            k.Limits.MaxConcurrentConnections = Options.MaxProxyStreams + 64;
             k.Listen(address, Options.XdsPort, l =>
             {
                 l.Protocols = HttpProtocols.Http2;
@@ -88,6 +107,29 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
+
+        // Each port serves only its own protocol: the distribution service on the distribution port
+        // (it authenticates each stream itself), the API on the API port behind ApiGuard.
+        app.Use(async (context, next) =>
+        {
+            var port = context.Connection.LocalPort;
+            var distribution = context.Request.Path.StartsWithSegments(DistributionService.PathPrefix, StringComparison.Ordinal);
+            if (distribution ? port != xds!.IPEndPoint!.Port : port != admin!.IPEndPoint!.Port)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            if (!distribution && ApiGuard.Check(context.Request, Authenticator) is { } refusal)
+            {
+                await ApiGuard.RefuseAsync(context, refusal.Status, refusal.Error).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await next(context).ConfigureAwait(false);
+        });
         app.MapGrpcService<DistributionService>();
         AdminApi.Map(app, this);
 
@@ -118,5 +160,6 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         }
 
         await Engine.DisposeAsync().ConfigureAwait(false);
+        Changes.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -22,7 +23,9 @@ public sealed class ResourceStore
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Dictionary<ResourceKey, StoredResource>> _bySource = new(StringComparer.Ordinal);
-    private readonly HashSet<ResourceKey> _deletedByApi = [];
+    // API deletes of objects that a file (or the built-in source) also defines: the file's object stays
+    // hidden while the file's content for it is what was deleted; a new version of it re-asserts it.
+    private readonly Dictionary<ResourceKey, Tombstone> _tombstones = [];
     private Dictionary<ResourceKey, StoredResource> _effective = [];
 
     // Scratch dictionaries of Recompute, kept between calls so a change in a store of thousands of
@@ -80,10 +83,13 @@ public sealed class ResourceStore
         Changed?.Invoke(snapshot);
     }
 
-    /// <summary>Creates or replaces objects through the API; returns "created", "configured" or "unchanged" per object.</summary>
-    public IReadOnlyList<(ResourceKey Key, string Outcome)> Apply(IEnumerable<DecodedResource> resources)
+    /// <summary>
+    /// Creates or replaces objects through the API; returns "created", "configured" or "unchanged" per
+    /// object, and where the file object it now overrides is defined, if any.
+    /// </summary>
+    public IReadOnlyList<ApplyOutcome> Apply(IEnumerable<DecodedResource> resources)
     {
-        var outcomes = new List<(ResourceKey, string)>();
+        var outcomes = new List<ApplyOutcome>();
         ResourceSnapshot? snapshot = null;
         lock (_gate)
         {
@@ -96,13 +102,13 @@ public sealed class ResourceStore
             foreach (var r in resources)
             {
                 var key = KeyOf(r.Object);
-                _deletedByApi.Remove(key);
+                _tombstones.Remove(key);
                 var existed = _effective.TryGetValue(key, out var before);
                 api[key] = new StoredResource(key, r.Kind, r.Object, r.Location, ApiOrigin);
                 var outcome = !existed ? "created"
                     : Fingerprint(before!.Object) == Fingerprint(r.Object) && LabelsEqual(before.Object, r.Object) ? "unchanged"
                     : "configured";
-                outcomes.Add((key, outcome));
+                outcomes.Add(new ApplyOutcome(key, outcome, FileObject(key)?.Location));
             }
 
             if (Recompute())
@@ -119,10 +125,13 @@ public sealed class ResourceStore
         return outcomes;
     }
 
-    /// <summary>Deletes objects, whichever source they came from (a file object stays deleted until its file changes it again).</summary>
-    public IReadOnlyList<(ResourceKey Key, bool Deleted)> Delete(IEnumerable<ResourceKey> keys)
+    /// <summary>
+    /// Deletes objects, whichever source they came from. An API object is removed; a file object of the
+    /// same key is hidden until its file holds a different version of it (see <see cref="Tombstone"/>).
+    /// </summary>
+    public IReadOnlyList<DeleteOutcome> Delete(IEnumerable<ResourceKey> keys)
     {
-        var outcomes = new List<(ResourceKey, bool)>();
+        var outcomes = new List<DeleteOutcome>();
         ResourceSnapshot? snapshot = null;
         lock (_gate)
         {
@@ -134,8 +143,17 @@ public sealed class ResourceStore
                     api.Remove(key);
                 }
 
-                _deletedByApi.Add(key);
-                outcomes.Add((key, existed));
+                var file = FileObject(key);
+                if (file is not null)
+                {
+                    _tombstones[key] = new Tombstone(file.Object, Content(file.Object));
+                }
+                else
+                {
+                    _tombstones.Remove(key);
+                }
+
+                outcomes.Add(new DeleteOutcome(key, existed, file?.Location));
             }
 
             if (Recompute())
@@ -152,6 +170,21 @@ public sealed class ResourceStore
         return outcomes;
     }
 
+    // The object a non-API source (files, built-in) holds for a key: the one the merge would pick.
+    private StoredResource? FileObject(ResourceKey key)
+    {
+        StoredResource? found = null;
+        foreach (var (origin, set) in _bySource.Where(p => p.Key != ApiOrigin).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (set.TryGetValue(key, out var r))
+            {
+                found = r;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Adds an object only if nothing with its key exists (used for the built-in GatewayClass).</summary>
     public void AddDefault(string origin, IKubernetesObject<V1ObjectMeta> obj)
     {
@@ -159,8 +192,9 @@ public sealed class ResourceStore
         ReplaceSource(origin, [new DecodedResource(obj, kind, new SourceLocation("<built-in>", 0, 0))]);
     }
 
-    // Merges the sources into the effective set. API objects win over file objects; deletions
-    // through the API mask file objects. Returns whether anything changed.
+    // Merges the sources into the effective set. API objects win over file objects; an API delete
+    // hides the file object it deleted until the file holds another version of it. Returns whether
+    // anything changed.
     private bool Recompute()
     {
         var merged = _merged;
@@ -169,12 +203,27 @@ public sealed class ResourceStore
         {
             foreach (var (key, r) in set)
             {
-                if (origin != ApiOrigin && _deletedByApi.Contains(key))
+                if (origin != ApiOrigin && _tombstones.TryGetValue(key, out var tombstone))
                 {
-                    continue;
+                    if (tombstone.Hides(r.Object))
+                    {
+                        continue;
+                    }
+
+                    // The file was edited (or written again with this object changed): it re-asserts it.
+                    _tombstones.Remove(key);
                 }
 
                 merged[key] = r;
+            }
+        }
+
+        // A tombstone whose file no longer defines the object is done: writing it back later serves it.
+        if (_tombstones.Count > 0)
+        {
+            foreach (var key in _tombstones.Keys.Where(k => FileObject(k) is null).ToList())
+            {
+                _tombstones.Remove(key);
             }
         }
 
@@ -208,7 +257,10 @@ public sealed class ResourceStore
             if (previous is not null && !specChanged && LabelsEqual(previous.Object, incoming.Object))
             {
                 // Same content re-read from disk: keep the old object so nothing downstream churns.
+                // Where it comes from may still change (a file object now applied through the API):
+                // that is news for `weft get`'s source, not for the translator.
                 next[key] = previous with { Location = incoming.Location, Origin = incoming.Origin };
+                changed |= previous.Origin != incoming.Origin;
                 continue;
             }
 
@@ -269,20 +321,79 @@ public sealed class ResourceStore
         return true;
     }
 
-    // The spec (everything but metadata and status) as JSON: a change bumps metadata.generation.
+    // The spec (everything but metadata and status), hashed: a change bumps metadata.generation.
+    // A SHA-256 of the JSON rather than the JSON itself: the store keeps one per object, and an object
+    // of megabytes (a ConfigMap) must not be kept twice, nor copied five times to be compared.
     private static string Fingerprint(IKubernetesObject<V1ObjectMeta> obj)
     {
-        using var doc = JsonDocument.Parse(YamlCodec.ToJson(obj, indented: false));
-        var parts = new List<string>();
-        foreach (var p in doc.RootElement.EnumerateObject())
+        using var doc = JsonDocument.Parse(KubernetesJson.Serialize(obj));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var writer = new Utf8JsonWriter(new HashingStream(hash)))
         {
-            if (p.Name is not ("metadata" or "status"))
+            writer.WriteStartObject();
+            foreach (var p in doc.RootElement.EnumerateObject())
             {
-                parts.Add(p.Name + "=" + p.Value.GetRawText());
+                if (p.Name is not ("metadata" or "status") && p.Value.ValueKind != JsonValueKind.Null)
+                {
+                    p.WriteTo(writer);
+                }
             }
+
+            writer.WriteEndObject();
         }
 
-        return string.Join('\n', parts);
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>A write-only stream that feeds what is written to a hash (the JSON is never kept whole).</summary>
+    private sealed class HashingStream(IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
+    }
+
+    // What a file says about an object, without what the store fills in: spec, labels, annotations.
+    private static string Content(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        var meta = obj.Metadata;
+        static string Pairs(IDictionary<string, string>? d) =>
+            d is null ? "" : string.Join('\n', d.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+        return Fingerprint(obj) + "\nlabels:\n" + Pairs(meta.Labels) + "\nannotations:\n" + Pairs(meta.Annotations);
+    }
+
+    /// <summary>
+    /// The mark an API delete leaves on a file object: the file's content for it at the time of the
+    /// delete. The object stays hidden while the file says exactly that; a new version re-asserts it.
+    /// </summary>
+    private sealed class Tombstone(IKubernetesObject<V1ObjectMeta> hidden, string content)
+    {
+        private IKubernetesObject<V1ObjectMeta> _hidden = hidden;
+
+        public bool Hides(IKubernetesObject<V1ObjectMeta> candidate)
+        {
+            if (ReferenceEquals(candidate, _hidden))
+            {
+                return true;
+            }
+
+            // The file was re-read (it or another document in it changed): compare what it says.
+            if (Content(candidate) != content)
+            {
+                return false;
+            }
+
+            _hidden = candidate;
+            return true;
+        }
     }
 
     private static bool LabelsEqual(IKubernetesObject<V1ObjectMeta> a, IKubernetesObject<V1ObjectMeta> b)

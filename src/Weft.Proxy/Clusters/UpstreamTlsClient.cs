@@ -68,6 +68,7 @@ internal static class UpstreamTlsClient
             PooledConnectionLifetime = options.PooledConnectionLifetime,
             PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            RequestHeaderEncodingSelector = Weft.Proxy.Forwarding.HeaderBytes.RequestEncoding,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -34,6 +34,7 @@ public sealed partial class DistributionClient : IAsyncDisposable
     private readonly Uri _controlPlane;
     private readonly ProxyIdentity _identity;
     private readonly Func<GatewaySnapshotIr, string, CancellationToken, Task<SnapshotOutcome>> _apply;
+    private readonly Func<string?>? _credential;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,12 +42,17 @@ public sealed partial class DistributionClient : IAsyncDisposable
     private string _servingVersion = "";
 
     /// <param name="apply">Applies a snapshot (with its version) and says whether it now serves it, and what went wrong.</param>
-    public DistributionClient(Uri controlPlane, ProxyIdentity identity, Func<GatewaySnapshotIr, string, CancellationToken, Task<SnapshotOutcome>> apply, ILogger<DistributionClient> logger)
+    /// <param name="credential">
+    /// The bearer token to prove who this proxy is, asked for at every (re)connect so a rotated
+    /// credential is picked up; null sends none (the control plane then refuses the stream).
+    /// </param>
+    public DistributionClient(Uri controlPlane, ProxyIdentity identity, Func<GatewaySnapshotIr, string, CancellationToken, Task<SnapshotOutcome>> apply, ILogger<DistributionClient> logger, Func<string?>? credential = null)
     {
         _controlPlane = controlPlane;
         _identity = identity;
         _apply = apply;
         _logger = logger;
+        _credential = credential;
     }
 
     /// <summary>The version this proxy serves ("" before the first snapshot).</summary>
@@ -96,6 +102,11 @@ public sealed partial class DistributionClient : IAsyncDisposable
                 // Stopping: the cancelled call surfaces as OperationCanceledException or RpcException(Cancelled).
                 return;
             }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                // Not a network problem: say so plainly; retrying still helps when the credential is fixed.
+                LogRefused(_controlPlane, e.Status.Detail, backoff.TotalMilliseconds);
+            }
             catch (Exception e) when (e is RpcException or IOException or HttpRequestException or OperationCanceledException)
             {
                 LogStreamLost(_controlPlane, e.Message, backoff.TotalMilliseconds);
@@ -121,7 +132,9 @@ public sealed partial class DistributionClient : IAsyncDisposable
 
     private async Task StreamOnceAsync(Ir.Wire.Distribution.DistributionClient client, Action connected, CancellationToken ct)
     {
-        using var call = client.Stream(cancellationToken: ct);
+        var token = _credential?.Invoke();
+        var headers = token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
+        using var call = client.Stream(headers, cancellationToken: ct);
         var hello = new Hello
         {
             NodeId = _identity.NodeId,
@@ -203,6 +216,9 @@ public sealed partial class DistributionClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "snapshot version {Version}: {Error}")]
     private partial void LogRejected(string version, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the control plane at {ControlPlane} refused this proxy: {Reason}; serving the last snapshot, retrying in {BackoffMs} ms")]
+    private partial void LogRefused(Uri controlPlane, string reason, double backoffMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "lost the control plane at {ControlPlane} ({Reason}); serving the last snapshot, retrying in {BackoffMs} ms")]
     private partial void LogStreamLost(Uri controlPlane, string reason, double backoffMs);

@@ -13,17 +13,18 @@ public sealed class GatewayAgent : IAsyncDisposable
 {
     private readonly DistributionClient _client;
 
-    public GatewayAgent(Uri controlPlane, string gatewayNamespace, string gatewayName, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null)
-        : this(controlPlane, new ProxyIdentity("gateway", gatewayNamespace, gatewayName), loggerFactory, options)
+    public GatewayAgent(Uri controlPlane, string gatewayNamespace, string gatewayName, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null, Func<string?>? credential = null)
+        : this(controlPlane, new ProxyIdentity("gateway", gatewayNamespace, gatewayName), loggerFactory, options, credential)
     {
     }
 
-    public GatewayAgent(Uri controlPlane, ProxyIdentity identity, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null)
+    /// <param name="credential">The token the stream presents, asked for at each connect (see <see cref="DistributionClient"/>).</param>
+    public GatewayAgent(Uri controlPlane, ProxyIdentity identity, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null, Func<string?>? credential = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         Proxy = new GatewayProxy(options, loggerFactory);
         Identity = identity;
-        _client = new DistributionClient(controlPlane, Identity, ApplyAsync, loggerFactory.CreateLogger<DistributionClient>());
+        _client = new DistributionClient(controlPlane, Identity, ApplyAsync, loggerFactory.CreateLogger<DistributionClient>(), credential);
     }
 
     public GatewayProxy Proxy { get; }

@@ -23,7 +23,8 @@ internal sealed class RedirectAction
         _statusCode = ir.StatusCode;
     }
 
-    public void Apply(HttpContext context, int listenerPort)
+    /// <param name="path">The path the route matched: the raw (still percent-encoded) path after normalization.</param>
+    public void Apply(HttpContext context, int listenerPort, string path)
     {
         var request = context.Request;
         var scheme = _scheme ?? request.Scheme;
@@ -33,15 +34,14 @@ internal sealed class RedirectAction
         // port; one that keeps the scheme stays on the listener's port. The port is left out of
         // Location when it is the scheme's default.
         var port = _port ?? (_scheme is null ? listenerPort : DefaultPort(_scheme) ?? listenerPort);
-        var path = request.Path.HasValue ? request.Path.Value! : "/";
         if (_path is not null)
         {
             path = _path.Apply(path);
         }
 
         var location = DefaultPort(scheme) == port
-            ? string.Concat(scheme, "://", host, new PathString(path).ToUriComponent(), request.QueryString.Value)
-            : string.Concat(scheme, "://", host, ":", port.ToString(CultureInfo.InvariantCulture), new PathString(path).ToUriComponent(), request.QueryString.Value);
+            ? string.Concat(scheme, "://", host, path, request.QueryString.Value)
+            : string.Concat(scheme, "://", host, ":", port.ToString(CultureInfo.InvariantCulture), path, request.QueryString.Value);
 
         context.Response.StatusCode = _statusCode;
         context.Response.Headers.Location = location;

@@ -46,13 +46,13 @@ internal sealed partial class RequestMirror
     /// <summary>The compiled cluster copies go to (a reused route action must still point at the served one).</summary>
     public ClusterModel Target => _cluster;
 
-    public static void SendAll(RequestMirror[] mirrors, HttpContext context, HttpMessageInvoker invoker, ILogger logger)
+    public static void SendAll(RequestMirror[] mirrors, HttpContext context, string path, HttpMessageInvoker invoker, ILogger logger)
     {
         foreach (var mirror in mirrors)
         {
             if (mirror.Sampled())
             {
-                mirror.Send(context, invoker, logger);
+                mirror.Send(context, path, invoker, logger);
             }
         }
     }
@@ -60,7 +60,7 @@ internal sealed partial class RequestMirror
     private bool Sampled() =>
         _numerator >= _denominator || (_numerator > 0 && Random.Shared.Next(_denominator) < _numerator);
 
-    private void Send(HttpContext context, HttpMessageInvoker invoker, ILogger logger)
+    private void Send(HttpContext context, string path, HttpMessageInvoker invoker, ILogger logger)
     {
         var request = context.Request;
         if (HasBody(context))
@@ -76,13 +76,12 @@ internal sealed partial class RequestMirror
             return;
         }
 
-        var path = request.Path.HasValue ? request.Path.Value! : "/";
         if (_rewritePath is not null)
         {
             path = _rewritePath.Apply(path);
         }
 
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), RequestUtilities.MakeDestinationAddress(destination, new PathString(path), request.QueryString))
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), Forwarding.RequestTarget.Destination(destination, path, request.QueryString.Value))
         {
             Version = _cluster.RequestConfig.Version ?? System.Net.HttpVersion.Version11,
             VersionPolicy = _cluster.RequestConfig.VersionPolicy ?? HttpVersionPolicy.RequestVersionExact,

@@ -16,7 +16,6 @@ internal sealed class ForwardTransformer : HttpTransformer
     private const string ForwardedFor = "X-Forwarded-For";
     private const string ForwardedProto = "X-Forwarded-Proto";
     private const string ForwardedHost = "X-Forwarded-Host";
-    private const string RequestId = "x-request-id";
 
     private readonly string? _hostname;
     private readonly PathRewrite? _path;
@@ -37,10 +36,23 @@ internal sealed class ForwardTransformer : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
-        if (_path is not null)
+        // The path and query go upstream as the client sent them (after path normalization, which
+        // already replaced the raw target when it changed anything); only a rewrite filter changes them.
+        if (RequestTarget.TryGet(httpContext, out var path, out var query))
         {
-            var path = _path.Apply(request.Path.HasValue ? request.Path.Value! : "/");
-            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(path), request.QueryString);
+            if (_path is not null)
+            {
+                proxyRequest.RequestUri = RequestTarget.Destination(destinationPrefix, _path.Apply(RequestTarget.PathString(request, path)), query);
+            }
+            else if (!RequestTarget.DefaultUriIsExact(request, path))
+            {
+                proxyRequest.RequestUri = RequestTarget.Destination(destinationPrefix, path, query);
+            }
+        }
+        else if (_path is not null)
+        {
+            var rewritten = _path.Apply(request.Path.HasValue ? request.Path.Value! : "/");
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(rewritten), request.QueryString);
         }
 
         var headers = proxyRequest.Headers;
@@ -66,10 +78,7 @@ internal sealed class ForwardTransformer : HttpTransformer
             headers.TryAddWithoutValidation(ForwardedHost, host);
         }
 
-        if (!request.Headers.ContainsKey(RequestId))
-        {
-            headers.TryAddWithoutValidation(RequestId, RequestIds.Next());
-        }
+        // x-request-id was settled by the handler (RequestIds), and copied with the other headers.
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -4,14 +4,15 @@ using Weft.Routing;
 namespace Weft.Proxy.Forwarding;
 
 /// <summary>The route table's view of a live request; a struct so lookups are specialised and allocation-free.</summary>
-internal readonly struct HttpContextRouteRequest(HttpRequest request) : IRouteRequest
+/// <param name="path">The path routes match: the raw path after normalization (see <see cref="RequestTarget"/>).</param>
+internal readonly struct HttpContextRouteRequest(HttpRequest request, string path) : IRouteRequest
 {
     public string Method => request.Method;
 
     // Kestrel maps HTTP/2's :authority to Host, so this covers both protocols.
     public string Host => request.Host.Value ?? "";
 
-    public string Path => request.Path.HasValue ? request.Path.Value! : "/";
+    public string Path => path;
 
     public string? GetHeader(string name)
     {

@@ -22,9 +22,19 @@ internal sealed class RouteTimeouts
     /// <summary>The deadline of the (single) upstream attempt.</summary>
     public TimeSpan Attempt { get; }
 
-    /// <summary>Null when the route sets no timeout ("0s" arrives as no timeout).</summary>
-    public static RouteTimeouts? Compile(TimeoutsIr? ir)
+    /// <summary>Null when the route sets no timeout ("0s" arrives as no timeout) and there is no default.</summary>
+    /// <param name="defaultTimeout">
+    /// The proxy's <see cref="GatewayProxyOptions.DefaultRouteTimeout"/>, for a route whose IR sets
+    /// neither timeout. Without either, a request has no overall deadline: only YARP's 100 s activity
+    /// timeout (no bytes either way for 100 s) ends it.
+    /// </param>
+    public static RouteTimeouts? Compile(TimeoutsIr? ir, TimeSpan? defaultTimeout = null)
     {
+        if (ir?.Request is null && ir?.BackendRequest is null && defaultTimeout is { } fallback && fallback > TimeSpan.Zero)
+        {
+            return new RouteTimeouts(fallback);
+        }
+
         var attempt = (ir?.Request, ir?.BackendRequest) switch
         {
             ({ } r, { } b) => r < b ? r : b,

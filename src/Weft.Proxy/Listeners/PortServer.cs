@@ -47,13 +47,14 @@ internal sealed class PortServer
     }
 
     /// <summary>Binds and starts serving <paramref name="initial"/>; throws (IOException and the like) when the bind fails.</summary>
-    public static async Task<PortServer> StartAsync(BindKey key, ServingPort initial, ProxyHandler handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<PortServer> StartAsync(BindKey key, ServingPort initial, ProxyHandler handler, GatewayProxyOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (!TryParseAddress(key.Address, out var address))
         {
             throw new ArgumentException($"{key.Address} is not an IP address");
         }
 
+        Http1Strictness.Apply();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -87,6 +88,12 @@ internal sealed class PortServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // Kestrel's default (30 MB) cut streamed uploads off part-way, after the upstream had
+            // received the rest of the request. The proxy streams bodies, so by default there is no
+            // limit (as in Envoy); a configured one is enforced here for chunked bodies and by the
+            // handler for a Content-Length, before anything is forwarded.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
 
             // HTTP/2 streams on sniffed h2c connections carry :scheme "http" while the connection looks
             // TLS to Kestrel (see H2cPriorKnowledge); the handler sets the real scheme from the port.

@@ -37,7 +37,8 @@ internal sealed class ProxyModel
     /// clusters were all reused. The control plane keeps unchanged routes' IR instances, so a change
     /// to one route in thousands compiles that route only.
     /// </param>
-    public static ProxyModel? Compile(GatewaySnapshotIr snapshot, string version, List<string> errors, ProxyModel? previous = null)
+    /// <param name="defaultTimeout">The deadline of routes that set no timeout (<see cref="GatewayProxyOptions.DefaultRouteTimeout"/>); null for none.</param>
+    public static ProxyModel? Compile(GatewaySnapshotIr snapshot, string version, List<string> errors, ProxyModel? previous = null, TimeSpan? defaultTimeout = null)
     {
         if (!RouteTable.TryCompile(snapshot, previous?.Table, out var table, out var tableErrors))
         {
@@ -64,7 +65,7 @@ internal sealed class ProxyModel
             var known = previous is not null && route.PreviousId >= 0 ? previous.Routes[route.PreviousId] : null;
             routes[route.Id] = known is not null && ReferenceEquals(known.Route.Ir, route.Ir) && known.UsesOnly(clusters)
                 ? known
-                : RouteAction.Compile(route, clusters, errors)!;
+                : RouteAction.Compile(route, clusters, errors, defaultTimeout)!;
         }
 
         var tls = new PortTls?[table.Ports.Count];

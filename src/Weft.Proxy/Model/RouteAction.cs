@@ -63,12 +63,12 @@ internal sealed class RouteAction
         return true;
     }
 
-    public static RouteAction? Compile(RouteModel route, IReadOnlyDictionary<string, ClusterModel> clusters, List<string> errors)
+    public static RouteAction? Compile(RouteModel route, IReadOnlyDictionary<string, ClusterModel> clusters, List<string> errors, TimeSpan? defaultTimeout = null)
     {
         var where = $"route {route.DisplayName}";
         var before = errors.Count;
         var routeFilters = CompileFilters(route.Ir.Filters, route, where, errors);
-        var timeouts = RouteTimeouts.Compile(route.Ir.Timeouts);
+        var timeouts = RouteTimeouts.Compile(route.Ir.Timeouts, defaultTimeout);
         var mirrors = new List<RequestMirror>();
         foreach (var mirror in route.Ir.Filters.OfType<RequestMirrorIr>())
         {

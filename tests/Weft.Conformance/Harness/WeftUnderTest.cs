@@ -122,6 +122,8 @@ internal sealed partial class WeftUnderTest : IAsyncDisposable
                 if (match.Success)
                 {
                     weft.Api = new Uri(match.Groups[1].Value);
+                    // The credential `weft up` keeps for this user (docs/security.md), as the CLI sends it.
+                    weft._http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Weft.Identity.LocalCredential.ReadForClient());
                     break;
                 }
 

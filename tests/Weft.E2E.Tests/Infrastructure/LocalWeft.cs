@@ -57,6 +57,7 @@ internal sealed partial class LocalWeft : IAsyncDisposable
     public async Task<JsonNode> GetJsonAsync(string path)
     {
         using var http = new HttpClient { BaseAddress = Admin };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Weft.Identity.LocalCredential.ReadForClient());
         return (await http.GetFromJsonAsync<JsonNode>(path))!;
     }
 

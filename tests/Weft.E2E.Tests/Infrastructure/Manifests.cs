@@ -30,4 +30,19 @@ internal static class Manifests
             - name: web
               port: 80
         """;
+
+    /// <summary>Gateway default/NAME of class weft with one HTTP listener on <paramref name="port"/>.</summary>
+    public static string Gateway(string name, int port) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: {name}
+          namespace: default
+        spec:
+          gatewayClassName: weft
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: {port}
+        """;
 }

@@ -28,6 +28,7 @@ internal static class WeftCli
         }
 
         psi.Environment.Remove("WEFT_SERVER");
+        psi.Environment.Remove("WEFT_TOKEN");
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         return psi;
     }

@@ -186,7 +186,7 @@ public sealed partial class FileSource : IAsyncDisposable
     private bool Refresh(string file)
     {
         FileInfo info;
-        string text;
+        byte[] bytes;
         try
         {
             info = new FileInfo(file);
@@ -195,7 +195,8 @@ public sealed partial class FileSource : IAsyncDisposable
                 return false;
             }
 
-            text = System.IO.File.ReadAllText(file);
+            // Bytes, not text: invalid UTF-8 is an error naming the offset, never silently U+FFFD.
+            bytes = System.IO.File.ReadAllBytes(file);
         }
         catch (IOException e)
         {
@@ -204,7 +205,7 @@ public sealed partial class FileSource : IAsyncDisposable
             return false;
         }
 
-        var result = YamlCodec.Decode(text, file);
+        var result = YamlCodec.DecodeUtf8(bytes, file);
         _files.TryGetValue(file, out var previous);
         IReadOnlyList<DecodedResource> serving = !result.HasErrors || previous is null ? result.Resources : previous.Serving;
         _files[file] = new FileState(info.Length, info.LastWriteTimeUtc, serving, result.Diagnostics);
