@@ -13,6 +13,7 @@ public sealed class GatewayAgent : IAsyncDisposable
 {
     private readonly DistributionClient _client;
     private readonly TimeSpan _drainDelay;
+    private int _disposed;
 
     public GatewayAgent(Uri controlPlane, string gatewayNamespace, string gatewayName, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null, Func<string?>? credential = null)
         : this(controlPlane, new ProxyIdentity("gateway", gatewayNamespace, gatewayName), loggerFactory, options, credential)
@@ -64,6 +65,12 @@ public sealed class GatewayAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Once: ShutdownAsync disposes, and a host's `await using` or finally may dispose again.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _client.DisposeAsync().ConfigureAwait(false);
         await Proxy.DisposeAsync().ConfigureAwait(false);
     }

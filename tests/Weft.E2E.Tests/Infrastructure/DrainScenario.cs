@@ -133,7 +133,8 @@ internal static partial class DrainScenario
         Assert.Equal("done", await response.Content.ReadAsStringAsync());
         await serving;
 
-        Assert.Equal(0, await exited);
+        var exitCode = await exited;
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{proxy.Stderr}");
         Assert.DoesNotContain("Unhandled exception", proxy.Stderr, StringComparison.Ordinal);
     }
 
@@ -148,7 +149,7 @@ internal static partial class DrainScenario
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(IPAddress.Parse(address), port).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            await socket.ConnectAsync(IPAddress.Parse(address), port).WaitAsync(TimeSpan.FromSeconds(5));
             return true;
         }
         catch (SocketException)
