@@ -54,10 +54,16 @@ public sealed class ProxySettingsTests
     }
 
     [Theory]
-    [InlineData("http://example.com/public/../admin", "default/admin", "/admin")]
-    [InlineData("http://example.com/public/%2e%2e/admin", "default/admin", "/admin")]
-    [InlineData("http://example.com/api/..;/admin", "default/api", null)]
-    public async Task Explain_routes_the_path_the_proxy_routes(string url, string route, string? normalized)
+    [InlineData("http://example.com/public/../admin", "default/admin", "/admin", null)]
+    [InlineData("http://example.com/public/%2e%2e/admin", "default/admin", "/admin", null)]
+    [InlineData("http://example.com/api/..;/admin", "default/api", null, null)]
+    // Escaped slashes as the proxy is told to treat them: kept (one segment, under /public) by default,
+    // unescaped and then normalized with the setting, from the variable or the flag.
+    [InlineData("http://example.com/public/..%2Fadmin", "default/public", null, null)]
+    [InlineData("http://example.com/public/..%2Fadmin", "default/admin", "/admin", "WEFT_PROXY_ESCAPED_SLASHES=UNESCAPE_AND_FORWARD")]
+    [InlineData("http://example.com/public/..%2Fadmin", "default/admin", "/admin", "--escaped-slashes=UNESCAPE_AND_FORWARD")]
+    [InlineData("http://example.com/public//admin", "default/public", "/public/admin", "--merge-slashes")]
+    public async Task Explain_routes_the_path_the_proxy_routes(string url, string route, string? normalized, string? setting)
     {
         using var workspace = new Workspace();
         workspace.Write("config.yaml", """
@@ -116,8 +122,22 @@ public sealed class ProxySettingsTests
                     value: /public
 
             """);
-        var result = await WeftCli.RunAsync("x", "explain", "--gateway", "default/gw", "-f", workspace.File("config.yaml"), "GET", url);
+        string[] args = ["x", "explain", "--gateway", "default/gw", "-f", workspace.File("config.yaml"), "GET", url];
+        var psi = WeftCli.StartInfo(setting is not null && setting.StartsWith("--", StringComparison.Ordinal) ? [.. args, setting] : args);
+        if (setting is not null && !setting.StartsWith("--", StringComparison.Ordinal))
+        {
+            psi.Environment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        }
+
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        var result = new CliResult(process.ExitCode, await stdout, await stderr);
         Assert.True(result.ExitCode == 0, result.ToString());
+        // The request as typed, not System.Uri's canonical form of it.
+        Assert.StartsWith($"request   GET {url}\n", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"route     {route} rule 0", result.Stdout, StringComparison.Ordinal);
         if (normalized is null)
         {
