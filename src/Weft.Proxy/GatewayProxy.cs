@@ -36,6 +36,8 @@ public sealed class GatewayProxy : IAsyncDisposable
 
     private volatile ProxyModel? _model;
     private volatile IReadOnlyList<BoundPort> _boundPorts = [];
+    private volatile bool _allBound;
+    private volatile bool _shuttingDown;
 
     public GatewayProxy(GatewayProxyOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -74,6 +76,22 @@ public sealed class GatewayProxy : IAsyncDisposable
 
     /// <summary>The sockets listening now.</summary>
     public IReadOnlyList<BoundPort> BoundPorts => _boundPorts;
+
+    /// <summary>
+    /// Readiness (what a health endpoint's <c>/healthz/ready</c> answers): a snapshot is served and
+    /// every one of its ports is bound, and shutdown has not begun. A port that failed to bind keeps the
+    /// proxy not ready, so nothing is sent to a gateway that serves only part of its listeners.
+    /// </summary>
+    public bool IsReady => _model is not null && _allBound && !_shuttingDown;
+
+    /// <summary>True once <see cref="BeginShutdown"/> was called.</summary>
+    public bool IsShuttingDown => _shuttingDown;
+
+    /// <summary>
+    /// The first step of shutdown: readiness turns false while every port keeps serving, so whatever
+    /// watches readiness can stop sending before the ports stop accepting (<see cref="DisposeAsync"/>).
+    /// </summary>
+    public void BeginShutdown() => _shuttingDown = true;
 
     /// <summary>The route table being served (for admin and explain), or null before the first snapshot.</summary>
     public RouteTable? RouteTable => _model?.Table;
@@ -170,6 +188,7 @@ public sealed class GatewayProxy : IAsyncDisposable
         }
 
         _model = model;
+        _allBound = failures.Count == 0;
         PublishBoundPorts();
 
         foreach (var server in removed)
@@ -197,9 +216,14 @@ public sealed class GatewayProxy : IAsyncDisposable
         _boundPorts = bound;
     }
 
-    /// <summary>Stops every port (draining in-flight requests) and releases the upstream connection pool.</summary>
+    /// <summary>
+    /// Stops every port at once — each stops accepting, then lets its in-flight requests finish for up
+    /// to <see cref="GatewayProxyOptions.DrainTimeout"/> (Kestrel answers HTTP/1.1 with
+    /// <c>Connection: close</c> and sends HTTP/2 GOAWAY) — and releases the upstream connection pool.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        _shuttingDown = true;
         await _applyLock.WaitAsync().ConfigureAwait(false);
         try
         {

@@ -36,6 +36,14 @@ public sealed partial record GatewayProxyOptions
     /// </summary>
     public bool PreserveExternalRequestId { get; init; }
 
-    /// <summary>How long a port being removed may take to finish its in-flight requests before they are aborted.</summary>
+    /// <summary>How long a port being removed (or every port, at shutdown) may take to finish its in-flight requests before they are aborted.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// At shutdown, how long the proxy keeps accepting and serving after its readiness turned 503 and
+    /// before it stops accepting and drains: the time a load balancer or kubelet needs to notice and
+    /// send new connections elsewhere (Istio's drain duration plays this part). 0 (the default) locally,
+    /// where nothing watches readiness; something like 5s behind a load balancer.
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.Zero;
 }

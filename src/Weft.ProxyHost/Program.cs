@@ -5,7 +5,8 @@ namespace Weft.ProxyHost;
 
 /// <summary>
 /// `weft-proxy --gateway NS/NAME [--control-plane URL] [--log-level LEVEL]`: `weft proxy` as a NativeAOT
-/// executable. Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 bad command line.
+/// executable. Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start (health port taken), 2 bad
+/// command line or WEFT_PROXY_* setting.
 /// </summary>
 internal static class Program
 {
@@ -45,7 +46,16 @@ internal static class Program
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        await GatewayProxyRunner.RunAsync(arguments.ControlPlane, arguments.GatewayNamespace, arguments.GatewayName, arguments.LogLevel, stop.Token).ConfigureAwait(false);
+        try
+        {
+            await GatewayProxyRunner.RunAsync(arguments.ControlPlane, arguments.GatewayNamespace, arguments.GatewayName, arguments.LogLevel, arguments.Options, arguments.Health, stop.Token).ConfigureAwait(false);
+        }
+        catch (ProxyStartException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         return 0;
     }
 }

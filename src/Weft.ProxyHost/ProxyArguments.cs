@@ -1,32 +1,43 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Weft.Cli.Commands;
+using Weft.Proxy;
 
 namespace Weft.ProxyHost;
 
 /// <summary>
-/// weft-proxy's command line, parsed by hand (three options do not need System.CommandLine): the same
-/// options and defaults as `weft proxy`. Bad arguments are a <see cref="UsageException"/> (exit code 2).
+/// weft-proxy's command line, parsed by hand (no System.CommandLine in the NativeAOT host): the same
+/// options and defaults as `weft proxy`, the request-path settings from the same table
+/// (<see cref="GatewayProxyOptions.Settings"/>), a flag over its WEFT_PROXY_* variable. Bad arguments or
+/// settings are a <see cref="UsageException"/> (exit code 2).
 /// </summary>
-internal sealed record ProxyArguments(Uri ControlPlane, string GatewayNamespace, string GatewayName, LogLevel LogLevel)
+internal sealed record ProxyArguments(Uri ControlPlane, string GatewayNamespace, string GatewayName, LogLevel LogLevel, GatewayProxyOptions Options, IPEndPoint? Health)
 {
-    public const string Usage = """
+    public static string Usage { get; } = """
         weft-proxy: a Weft gateway proxy for one Gateway, fed by a control plane (`weft up --no-gateways`).
 
-        Usage: weft-proxy --gateway NAMESPACE/NAME [--control-plane URL] [--log-level LEVEL]
+        Usage: weft-proxy --gateway NAMESPACE/NAME [--control-plane URL] [--log-level LEVEL] [OPTIONS]
 
         Options:
           --gateway NAMESPACE/NAME  The Gateway to serve (required).
           --control-plane URL       The control plane's distribution address (default http://127.0.0.1:15010).
+          --health-port PORT        Serve GET /healthz/ready on this port (Istio's is 15021; 0 picks a free one). Off unless given.
+          --health-address IP       The health endpoint's address (default 127.0.0.1; port 15021 unless --health-port).
           --log-level LEVEL         Trace, Debug, Information, Warning (default), Error, Critical or None.
           --version                 Print the version.
           -h, --help                Print this help.
-        """;
+
+        Request-path settings (a flag overrides its environment variable):
+        """ + string.Concat(GatewayProxyOptions.Settings.Select(s =>
+            $"\n  {(s.Flag + " " + s.Value).PadRight(28)} {s.Help} Env {s.Variable}."));
 
     /// <summary>Null when the command line asks for help or the version (<paramref name="print"/> is what to print).</summary>
-    public static ProxyArguments? Parse(IReadOnlyList<string> args, out string? print)
+    /// <param name="read">The environment (WEFT_PROXY_* variables); null for the process's.</param>
+    public static ProxyArguments? Parse(IReadOnlyList<string> args, out string? print, Func<string, string?>? read = null)
     {
         print = null;
-        string? gateway = null, controlPlane = null, logLevel = null;
+        string? gateway = null, controlPlane = null, logLevel = null, healthPort = null, healthAddress = null;
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -43,6 +54,22 @@ internal sealed record ProxyArguments(Uri ControlPlane, string GatewayNamespace,
             // --name VALUE or --name=VALUE
             var eq = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
             var name = eq > 0 ? arg[..eq] : arg;
+            var setting = GatewayProxyOptions.Settings.FirstOrDefault(s => s.Flag == name);
+            if (setting is not null)
+            {
+                if (settings.ContainsKey(name))
+                {
+                    throw new UsageException($"{name} is given twice");
+                }
+
+                // A switch alone means true (as System.CommandLine reads `weft proxy --merge-slashes`).
+                settings[name] = eq > 0 ? arg[(eq + 1)..]
+                    : i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i]
+                    : setting.IsSwitch ? "true"
+                    : throw new UsageException($"{name} needs a value");
+                continue;
+            }
+
             ref var target = ref gateway;
             switch (name)
             {
@@ -53,6 +80,12 @@ internal sealed record ProxyArguments(Uri ControlPlane, string GatewayNamespace,
                     break;
                 case "--log-level":
                     target = ref logLevel;
+                    break;
+                case "--health-port":
+                    target = ref healthPort;
+                    break;
+                case "--health-address":
+                    target = ref healthAddress;
                     break;
                 default:
                     throw new UsageException(arg.StartsWith('-') ? $"unknown option {name}" : $"unexpected argument \"{arg}\"");
@@ -99,7 +132,15 @@ internal sealed record ProxyArguments(Uri ControlPlane, string GatewayNamespace,
             _ => throw new UsageException($"--log-level \"{logLevel}\" must be Trace, Debug, Information, Warning, Error, Critical or None"),
         };
 
-        return new ProxyArguments(uri, ns, gatewayName, level);
+        try
+        {
+            var health = GatewayProxyRunner.ParseHealth(healthPort, healthAddress);
+            return new ProxyArguments(uri, ns, gatewayName, level, GatewayProxyOptions.FromSettings(settings, read), health);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }
 

@@ -109,9 +109,18 @@ public sealed class AotProxy : IAsyncLifetime
     internal WeftProcess Start(params string[] args) => WeftProcess.Start(StartInfo(args));
 
     /// <summary>Runs weft-proxy to completion (for commands that exit by themselves).</summary>
-    internal async Task<CliResult> RunAsync(params string[] args)
+    internal Task<CliResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs weft-proxy to completion with these environment variables set.</summary>
+    internal async Task<CliResult> RunAsync(Dictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        var psi = StartInfo(args);
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
+        using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -217,12 +217,44 @@ public sealed partial class WeftProxyTests(AotProxy aot)
     [InlineData(new[] { "--gateway", "default/gw", "--port", "80" }, "unknown option --port")]
     [InlineData(new[] { "--gateway", "default/gw", "extra" }, "unexpected argument \"extra\"")]
     [InlineData(new[] { "--gateway=a/b", "--gateway", "c/d" }, "--gateway is given twice")]
+    [InlineData(new[] { "--gateway", "a/b", "--drain-timeout", "soon" }, "--drain-timeout \"soon\" must be a duration such as 15s, 500ms or 2m")]
+    [InlineData(new[] { "--gateway", "a/b", "--max-request-body=10Q" }, "--max-request-body \"10Q\" must be a number of bytes, optionally with K, M or G (1M = 1048576)")]
+    [InlineData(new[] { "--gateway", "a/b", "--merge-slashes", "maybe" }, "--merge-slashes \"maybe\" must be true or false")]
+    [InlineData(new[] { "--gateway", "a/b", "--route-timeout" }, "--route-timeout needs a value")]
+    [InlineData(new[] { "--gateway", "a/b", "--health-port", "x" }, "--health-port \"x\" must be a port number (0 picks a free one)")]
     public async Task Bad_arguments_exit_2_with_a_clear_message(string[] args, string message)
     {
         var result = await aot.RunAsync(args);
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal($"error: {message}\nRun 'weft-proxy --help' for usage.\n", result.Stderr);
         Assert.Equal("", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("WEFT_PROXY_DRAIN_DELAY", "later", "WEFT_PROXY_DRAIN_DELAY=\"later\" must be a duration such as 15s, 500ms or 2m")]
+    [InlineData("WEFT_PROXY_ESCAPED_SLASHES", "drop", "WEFT_PROXY_ESCAPED_SLASHES=\"drop\" must be KEEP_UNCHANGED, REJECT_REQUEST, UNESCAPE_AND_REDIRECT or UNESCAPE_AND_FORWARD")]
+    public async Task A_bad_WEFT_PROXY_variable_exits_2_naming_it(string name, string value, string message)
+    {
+        var result = await aot.RunAsync(new Dictionary<string, string> { [name] = value }, "--gateway", "a/b");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"error: {message}\nRun 'weft-proxy --help' for usage.\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Turns_unready_then_drains_in_flight_requests_at_SIGTERM() =>
+        await DrainScenario.RunAsync(args => aot.Start(args), NextAddress());
+
+    [Fact]
+    public async Task Takes_every_proxy_setting_weft_proxy_takes()
+    {
+        // The hand-written parser and System.CommandLine's must offer the same flags: both read GatewayProxyOptions.Settings.
+        var help = (await aot.RunAsync("--help")).Stdout;
+        var weftHelp = (await WeftCli.RunAsync("proxy", "--help")).Stdout;
+        foreach (var flag in Weft.Proxy.GatewayProxyOptions.Settings.Select(s => s.Flag).Concat(["--health-port", "--health-address", "--gateway", "--control-plane", "--log-level"]))
+        {
+            Assert.Contains(flag + " ", help, StringComparison.Ordinal);
+            Assert.Contains(flag + " ", weftHelp, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -38,6 +38,8 @@ internal static class DemoCommand
         var command = new Command("demo", "Run the Bookinfo getting-started on this machine: control plane, gateway and the six Bookinfo workloads.") { sample, offset, xdsPort, adminPort, logLevel };
         command.SetHandler(async (parse, ct) =>
         {
+            var gatewayOptions = ProxySettingOptions.FromEnvironment();
+            var sidecarOptions = ProxySettingOptions.Sidecar();
             var root = RepoLayout.FindRoot();
             var bookinfo = Path.Combine(root, "samples", "bookinfo");
             string[] manifests =
@@ -62,7 +64,7 @@ internal static class DemoCommand
                 AdminPort = parse.GetValue(adminPort),
             };
             var output = new SerializedConsole();
-            var runtime = await LocalRuntime.StartAsync(options, loggers, gateways: true, output.WriteLine, ct).ConfigureAwait(false);
+            var runtime = await LocalRuntime.StartAsync(options, loggers, gatewayOptions, output.WriteLine, ct).ConfigureAwait(false);
             await using (runtime.ConfigureAwait(false))
             {
                 using var api = new AdminClient(runtime.Server.AdminAddress.ToString(), runtime.Server.Credential);
@@ -84,7 +86,7 @@ internal static class DemoCommand
                             Arguments = [dlls[i]],
                             Environment = w.Env,
                             WorkingDirectory = Path.GetDirectoryName(dlls[i]),
-                        }, api, runtime.Server.XdsAddress, loggers, line => output.WriteLine(line));
+                        }, api, runtime.Server.XdsAddress, loggers, line => output.WriteLine(line), sidecarOptions);
                         runners.Add(runner);
                         starts.Add(runner.StartAsync(ct));
                     }

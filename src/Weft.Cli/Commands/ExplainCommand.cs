@@ -11,7 +11,9 @@ namespace Weft.Cli.Commands;
 /// <summary>
 /// `weft x explain [--gateway NS/NAME] METHOD URL [-H name:value]…`: which listener, host, route and
 /// backend a request would take, or exactly why none matches. It compiles the same IR the proxy gets
-/// with the proxy's own <see cref="RouteTable"/>, so its answer is the proxy's answer.
+/// with the proxy's own <see cref="RouteTable"/>, and turns the URL's path into the routed path with the
+/// proxy's own <see cref="PathNormalizer"/> and settings (WEFT_PROXY_* and the same flags), so its answer
+/// is the proxy's answer: `/public/../admin` is routed as `/admin`, `/api/..;/admin` under `/api`.
 /// </summary>
 internal static class ExplainCommand
 {
@@ -28,9 +30,14 @@ internal static class ExplainCommand
         files.AllowMultipleArgumentsPerToken = false;
         var server = CommonOptions.Server();
         var command = new Command("explain", "Explain how a request would be routed, at a gateway or between workloads.") { method, url, headers, gateway, from, files, server };
+        var pathSettings = new ProxySettingOptions(command, s => s.Flag is "--normalize-path" or "--merge-slashes" or "--escaped-slashes");
         command.SetHandler(async (parse, ct) =>
         {
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            var normalization = pathSettings.Read(parse).PathNormalization;
+            // The path as typed, not System.Uri's canonical form (which removes dot segments by its own
+            // rules): the proxy routes the raw target after PathNormalizer, so explain must start from it too.
+            if (!Uri.TryCreate(parse.GetValue(url), new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }, out var uri)
+                || !uri.IsAbsoluteUri || (uri.Scheme != "http" && uri.Scheme != "https"))
             {
                 throw new CliException($"\"{parse.GetValue(url)}\" is not an absolute http:// or https:// URL");
             }
@@ -64,6 +71,23 @@ internal static class ExplainCommand
             }
 
             Console.WriteLine($"request   {request.Method} {uri}" + (hostHeader is null ? "" : $" (Host: {hostHeader})"));
+            var verdict = PathNormalizer.Normalize(request.Path, normalization, out var normalized);
+            if (verdict == PathVerdict.Reject)
+            {
+                Console.WriteLine($"result    400: the path has an escaped slash and escaped slashes are rejected (--escaped-slashes / WEFT_PROXY_ESCAPED_SLASHES)");
+                return 2;
+            }
+
+            if (normalized is not null)
+            {
+                Console.WriteLine(verdict == PathVerdict.Redirect ? $"path      {normalized} (normalized; answered 307 to it)" : $"path      {normalized} (normalized; routed and forwarded)");
+                if (verdict == PathVerdict.Redirect)
+                {
+                    return 0;
+                }
+
+                request = request with { Path = normalized };
+            }
             // Each gateway's table is compiled once; the same tables answer "who listens" and "why".
             var gateways = snapshots.Where(p => !p.Key.StartsWith(SidecarPrefix, StringComparison.Ordinal))
                 .ToDictionary(p => p.Key, p => RouteTable.Compile(p.Value), StringComparer.Ordinal);

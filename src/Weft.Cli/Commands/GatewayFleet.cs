@@ -19,9 +19,11 @@ internal sealed class GatewayFleet : IAsyncDisposable
     private readonly Dictionary<string, GatewayAgent> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _announced = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly GatewayProxyOptions _options;
 
-    public GatewayFleet(ControlPlaneServer server, ILoggerFactory loggers, Action<string> announce)
+    public GatewayFleet(ControlPlaneServer server, ILoggerFactory loggers, GatewayProxyOptions options, Action<string> announce)
     {
+        _options = options;
         _server = server;
         _loggers = loggers;
         _announce = announce;
@@ -55,7 +57,7 @@ internal sealed class GatewayFleet : IAsyncDisposable
                 {
                     // In this process the fleet holds the credential; each agent gets only its Gateway's token.
                     var token = Identity.ProxyTokens.Mint(_server.Credential, Identity.ProxyTokens.GatewayScope(ir.GatewayNamespace, ir.GatewayName));
-                    var agent = new GatewayAgent(_server.XdsAddress, ir.GatewayNamespace, ir.GatewayName, _loggers, Weft.Proxy.GatewayProxyOptions.FromEnvironment(), credential: () => token);
+                    var agent = new GatewayAgent(_server.XdsAddress, ir.GatewayNamespace, ir.GatewayName, _loggers, _options, credential: () => token);
                     agent.Applied += r => Announce(key, agent, r);
                     _agents[key] = agent;
                     agent.Start();
@@ -95,15 +97,22 @@ internal sealed class GatewayFleet : IAsyncDisposable
     /// <summary>The running agents, for tests and status.</summary>
     public IReadOnlyDictionary<string, GatewayAgent> Agents => _agents;
 
+    /// <summary>
+    /// Shuts every gateway down at once, each in the standalone proxy's order
+    /// (<see cref="GatewayAgent.ShutdownAsync"/>: not ready, DrainDelay, then stop accepting and drain
+    /// for up to DrainTimeout), so `weft up` takes one DrainTimeout to stop, not one per Gateway.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
-        foreach (var agent in _agents.Values)
+        try
         {
-            await agent.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(_agents.Values.Select(a => a.ShutdownAsync())).ConfigureAwait(false);
+            _agents.Clear();
         }
-
-        _agents.Clear();
-        _gate.Release();
+        finally
+        {
+            _gate.Release();
+        }
     }
 }

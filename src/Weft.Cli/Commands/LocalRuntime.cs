@@ -18,7 +18,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
     public ControlPlaneServer Server { get; }
     public GatewayFleet? Fleet { get; }
 
-    public static async Task<LocalRuntime> StartAsync(ControlPlaneOptions options, ILoggerFactory loggers, bool gateways, Action<string> announce, CancellationToken ct)
+    /// <param name="gateways">The gateway proxies' settings; null runs no gateway proxies (`weft up --no-gateways`).</param>
+    public static async Task<LocalRuntime> StartAsync(ControlPlaneOptions options, ILoggerFactory loggers, Weft.Proxy.GatewayProxyOptions? gateways, Action<string> announce, CancellationToken ct)
     {
         // The administrator credential of this user's local control planes (docs/security.md), made on first start.
         if (options.Credential is null)
@@ -38,9 +39,9 @@ internal sealed class LocalRuntime : IAsyncDisposable
 
         announce($"weft {Ir.WeftVersion.Current}: control plane API {server.AdminAddress} (distribution {server.XdsAddress})");
         GatewayFleet? fleet = null;
-        if (gateways)
+        if (gateways is not null)
         {
-            fleet = new GatewayFleet(server, loggers, announce);
+            fleet = new GatewayFleet(server, loggers, gateways, announce);
             await fleet.StartAsync(ct).ConfigureAwait(false);
         }
 

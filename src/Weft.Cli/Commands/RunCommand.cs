@@ -23,6 +23,7 @@ internal static class RunCommand
         var run = new Command("run", "Run a process as a mesh workload of a running control plane.") { name, ns, labels, port, command, server, logLevel };
         run.SetHandler(async (parse, ct) =>
         {
+            var sidecarOptions = ProxySettingOptions.Sidecar();
             var labelMap = ParseLabels(parse.GetValue(labels), parse.GetValue(name)!);
             var argv = parse.GetValue(command)!;
             using var loggers = LoggingSetup.Create(parse.GetValue(logLevel));
@@ -38,7 +39,7 @@ internal static class RunCommand
                 FileName = argv[0],
                 Arguments = argv[1..],
             };
-            var runner = new WorkloadRunner(spec, api, distribution, loggers, Console.WriteLine);
+            var runner = new WorkloadRunner(spec, api, distribution, loggers, Console.WriteLine, sidecarOptions);
             await using (runner.ConfigureAwait(false))
             {
                 await runner.StartAsync(ct).ConfigureAwait(false);

@@ -21,8 +21,12 @@ internal static class UpCommand
         var noGateways = new Option<bool>("--no-gateways") { Description = "Run only the control plane; gateway proxies connect from elsewhere (`weft proxy`)." };
         var logLevel = LoggingSetup.LevelOption();
         var command = new Command("up", "Run Weft on this machine from YAML files: control plane and gateway proxies.") { files, offset, xdsPort, adminPort, firstAddress, noGateways, logLevel };
+        var settings = new ProxySettingOptions(command);
         command.SetHandler(async (parse, ct) =>
         {
+            // Before anything starts: a bad flag or WEFT_PROXY_* value is one line and exit 1, not a
+            // failure inside the first gateway agent.
+            var proxyOptions = settings.Read(parse);
             var paths = parse.GetValue(files)!;
             foreach (var p in paths)
             {
@@ -41,7 +45,7 @@ internal static class UpCommand
                 AdminPort = parse.GetValue(adminPort),
                 FirstGatewayAddress = parse.GetValue(firstAddress)!,
             };
-            var runtime = await LocalRuntime.StartAsync(options, loggers, gateways: !parse.GetValue(noGateways), Console.WriteLine, ct).ConfigureAwait(false);
+            var runtime = await LocalRuntime.StartAsync(options, loggers, parse.GetValue(noGateways) ? null : proxyOptions, Console.WriteLine, ct).ConfigureAwait(false);
             await using (runtime.ConfigureAwait(false))
             {
                 Console.WriteLine("watching " + string.Join(", ", paths) + "; press Ctrl-C to stop");

@@ -30,14 +30,20 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     private bool _registered;
     private volatile bool _stopping;
 
-    public WorkloadRunner(WorkloadSpec spec, AdminClient api, Uri distribution, ILoggerFactory loggers, Action<string> output)
+    /// <param name="sidecarOptions">The sidecar's settings (<see cref="Commands.ProxySettingOptions.Sidecar"/>), validated before anything starts.</param>
+    public WorkloadRunner(WorkloadSpec spec, AdminClient api, Uri distribution, ILoggerFactory loggers, Action<string> output, Weft.Proxy.GatewayProxyOptions sidecarOptions)
     {
+        _sidecarOptions = sidecarOptions;
         _spec = spec;
         _api = api;
         _distribution = distribution;
         _loggers = loggers;
         _output = output;
     }
+
+    // A sidecar's outbound requests come from its own workload, which propagates the caller's
+    // x-request-id: that id is trusted by default (Envoy keeps an internal request's id too).
+    private readonly Weft.Proxy.GatewayProxyOptions _sidecarOptions;
 
     public WorkloadSpec Spec => _spec;
     public IPAddress? Address { get; private set; }
@@ -48,10 +54,8 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     {
         Address = WorkloadAddresses.Pick(_spec.Namespace, _spec.Name, _spec.Port);
         var token = Identity.ProxyTokens.ForProxy(_api.Token, Identity.ProxyTokens.SidecarScope(_spec.Namespace));
-        // A sidecar's outbound requests come from its own workload, which propagates the caller's
-        // x-request-id: that id is trusted (Envoy keeps an internal request's id too).
         _sidecar = new GatewayAgent(_distribution, new ProxyIdentity("sidecar", _spec.Namespace, _spec.Name) { Labels = _spec.Labels }, _loggers,
-            Weft.Proxy.GatewayProxyOptions.FromEnvironment() with { PreserveExternalRequestId = true }, credential: () => token);
+            _sidecarOptions, credential: () => token);
         _sidecar.Start();
         await _sidecar.Client.FirstSnapshotApplied.WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
         var bound = _sidecar.Proxy.BoundPorts.FirstOrDefault()

@@ -12,6 +12,8 @@ namespace Weft.Proxy.Distribution;
 public sealed class GatewayAgent : IAsyncDisposable
 {
     private readonly DistributionClient _client;
+    private readonly TimeSpan _drainDelay;
+    private int _disposed;
 
     public GatewayAgent(Uri controlPlane, string gatewayNamespace, string gatewayName, ILoggerFactory? loggerFactory = null, GatewayProxyOptions? options = null, Func<string?>? credential = null)
         : this(controlPlane, new ProxyIdentity("gateway", gatewayNamespace, gatewayName), loggerFactory, options, credential)
@@ -23,6 +25,7 @@ public sealed class GatewayAgent : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         Proxy = new GatewayProxy(options, loggerFactory);
+        _drainDelay = options?.DrainDelay ?? TimeSpan.Zero;
         Identity = identity;
         _client = new DistributionClient(controlPlane, Identity, ApplyAsync, loggerFactory.CreateLogger<DistributionClient>(), credential);
     }
@@ -43,8 +46,31 @@ public sealed class GatewayAgent : IAsyncDisposable
         return new SnapshotOutcome(result.Accepted, result.Succeeded ? null : result.Describe());
     }
 
+    /// <summary>
+    /// Shutdown in order: readiness turns 503 (<see cref="GatewayProxy.BeginShutdown"/>), the ports keep
+    /// serving for <see cref="GatewayProxyOptions.DrainDelay"/> so that whatever watches readiness moves
+    /// traffic away, then the stream stops and the ports stop accepting and drain in-flight requests for up
+    /// to <see cref="GatewayProxyOptions.DrainTimeout"/>.
+    /// </summary>
+    public async Task ShutdownAsync(TimeProvider? time = null)
+    {
+        Proxy.BeginShutdown();
+        if (_drainDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(_drainDelay, time ?? TimeProvider.System).ConfigureAwait(false);
+        }
+
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        // Once: ShutdownAsync disposes, and a host's `await using` or finally may dispose again.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _client.DisposeAsync().ConfigureAwait(false);
         await Proxy.DisposeAsync().ConfigureAwait(false);
     }
