@@ -87,6 +87,16 @@ public sealed class ApiSecurityTests : IAsyncLifetime
         Assert.Contains(_server.Store.View.Keys, k => k.Name == "probe");
     }
 
+    [Fact]
+    public async Task Readiness_turns_503_when_shutdown_begins()
+    {
+        using var before = await SendAsync("GET", "/healthz/ready", token: null);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        _server.BeginShutdown();
+        using var after = await SendAsync("GET", "/healthz/ready", token: null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.StatusCode);
+    }
+
     [Theory]
     [InlineData("rebind.attacker.example")]
     [InlineData("weft.internal")]

@@ -50,6 +50,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Readiness first (503), then the gateways drain, then the control plane stops.
+        Server.BeginShutdown();
         if (Fleet is not null)
         {
             await Fleet.DisposeAsync().ConfigureAwait(false);

@@ -32,7 +32,9 @@ public static class AdminApi
             ["distribution"] = server.XdsAddress.ToString(),
         }));
 
-        app.MapGet("/healthz/ready", () => Results.Text("ok"));
+        // 503 from the moment shutdown begins, so whatever watches readiness stops sending before the
+        // gateways of this process start draining (see ControlPlaneServer.BeginShutdown).
+        app.MapGet("/healthz/ready", () => server.ShuttingDown ? Results.Text("shutting down", statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Text("ok"));
 
         app.MapGet("/api/v1/{plural}", async (string plural, string? @namespace, HttpContext http) =>
         {

@@ -60,6 +60,14 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <summary>Bounds the applies and deletes in progress.</summary>
     internal ChangeGate Changes { get; }
 
+    /// <summary>Set by <see cref="BeginShutdown"/>: `/healthz/ready` answers 503 from then on.</summary>
+    public bool ShuttingDown => Volatile.Read(ref _shuttingDown);
+
+    private bool _shuttingDown;
+
+    /// <summary>Turns readiness to 503 while everything still serves; the host drains its proxies next.</summary>
+    public void BeginShutdown() => Volatile.Write(ref _shuttingDown, true);
+
     /// <summary>The distribution endpoint, e.g. http://127.0.0.1:15010.</summary>
     public Uri XdsAddress { get; private set; } = null!;
 
@@ -147,6 +155,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        BeginShutdown();
         if (_app is not null)
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
