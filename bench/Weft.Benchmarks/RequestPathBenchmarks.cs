@@ -56,6 +56,8 @@ public class RequestPathBenchmarks
         request.Host = new HostString("127.0.0.1:18110");
         request.Path = "/";
         request.Protocol = "HTTP/1.1";
+        // As Kestrel sets it: the request target exactly as received.
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget = "/";
         context.Connection.RemoteIpAddress = Client;
         return context;
     }

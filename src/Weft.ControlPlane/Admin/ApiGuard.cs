@@ -24,6 +24,9 @@ internal static class ApiGuard
     /// <summary>Answers without a credential: it tells nothing but "the API is up".</summary>
     public const string ReadinessPath = "/healthz/ready";
 
+    // Quotes and backticks as they are: the message is read by people at a terminal (curl), not put in a page.
+    private static readonly System.Text.Json.JsonSerializerOptions ErrorJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly string[] ChangeContentTypes = ["application/yaml", "application/x-yaml", "application/json"];
 
     /// <summary>Null when the request may proceed; otherwise the status and the message to answer with.</summary>
@@ -75,7 +78,7 @@ internal static class ApiGuard
 
         // A refused request body is not read; close so an unread upload cannot hold the connection.
         context.Response.Headers.Connection = "close";
-        var body = new JsonObject { ["error"] = error }.ToJsonString();
+        var body = new JsonObject { ["error"] = error }.ToJsonString(ErrorJson);
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
