@@ -66,19 +66,7 @@ public sealed class ProxySettingsTests
     public async Task Explain_routes_the_path_the_proxy_routes(string url, string route, string? normalized, string? setting)
     {
         using var workspace = new Workspace();
-        workspace.Write("config.yaml", """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: gw
-              namespace: default
-            spec:
-              gatewayClassName: weft
-              listeners:
-              - name: http
-                protocol: HTTP
-                port: 80
-            ---
+        workspace.Write("config.yaml", Manifests.Gateway("gw", 80) + "\n---\n" + """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
