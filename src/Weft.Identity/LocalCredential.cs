@@ -34,7 +34,7 @@ public static class LocalCredential
     public static string FilePath => Path.Combine(Home, "credential");
 
     /// <summary>A new random administrator credential (256 bits).</summary>
-    public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string Generate() => Prefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Whether <paramref name="token"/> has the shape of an administrator credential.</summary>
     public static bool IsAdminToken(string token) => token.StartsWith(Prefix, StringComparison.Ordinal) && token.Length == Prefix.Length + 43;
@@ -89,7 +89,7 @@ public static class LocalCredential
             }
 
             var token = Generate();
-            var temp = $"{path}.{Environment.ProcessId}.{Base64Url(RandomNumberGenerator.GetBytes(6))}.tmp";
+            var temp = $"{path}.{Environment.ProcessId}.{System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(6))}.tmp";
             WriteOwnerOnly(temp, token + "\n");
             try
             {
@@ -148,7 +148,4 @@ public static class LocalCredential
             warn($"{path} could be read by other users ({Convert.ToString((int)mode, 8)}); it is now 0600. Anyone who read it could administer Weft: delete it to make a new credential.");
         }
     }
-
-    internal static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

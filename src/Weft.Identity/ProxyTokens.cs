@@ -29,7 +29,7 @@ public static class ProxyTokens
 
     /// <summary>A token for <paramref name="scope"/>, signed with the administrator credential.</summary>
     public static string Mint(string adminToken, string scope) =>
-        Prefix + LocalCredential.Base64Url(Encoding.UTF8.GetBytes(scope)) + "." + LocalCredential.Base64Url(Mac(adminToken, scope));
+        Prefix + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(scope)) + "." + System.Buffers.Text.Base64Url.EncodeToString(Mac(adminToken, scope));
 
     /// <summary>
     /// The token a proxy for <paramref name="scope"/> presents given what it holds: an administrator
@@ -57,8 +57,8 @@ public static class ProxyTokens
         byte[] presented;
         try
         {
-            scope = Encoding.UTF8.GetString(FromBase64Url(token.AsSpan(Prefix.Length, dot - Prefix.Length)));
-            presented = FromBase64Url(token.AsSpan(dot + 1));
+            scope = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(Prefix.Length, dot - Prefix.Length)));
+            presented = System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
         }
         catch (FormatException)
         {
@@ -74,11 +74,5 @@ public static class ProxyTokens
         Purpose.CopyTo(message, 0);
         Encoding.UTF8.GetBytes(scope, message.AsSpan(Purpose.Length));
         return HMACSHA256.HashData(Encoding.UTF8.GetBytes(adminToken), message);
-    }
-
-    private static byte[] FromBase64Url(ReadOnlySpan<char> text)
-    {
-        var s = text.ToString().Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
     }
 }

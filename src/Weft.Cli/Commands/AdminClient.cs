@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -61,8 +60,7 @@ internal sealed class AdminClient : IDisposable
             request.Headers.ExpectContinue = yaml.Length > 64 * 1024;
             return _http.SendAsync(request, ct);
         }).ConfigureAwait(false);
-        ThrowIfRefused(response, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-        var body = await response.Content.ReadFromJsonAsync<JsonNode>(ct).ConfigureAwait(false) ?? new JsonObject();
+        var body = await ReadBodyAsync(response, ct).ConfigureAwait(false);
         return (response.IsSuccessStatusCode, body);
     }
 
@@ -92,18 +90,20 @@ internal sealed class AdminClient : IDisposable
         }
     }
 
-    // 401/403 are about the caller, not the request: say what to do about the credential.
-    private void ThrowIfRefused(HttpResponseMessage response, string body)
+    // The answer's JSON, read once. 401/403 are about the caller, not the request: they become an error
+    // that says what to do about the credential.
+    private async Task<JsonNode> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
     {
+        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
         {
-            return;
+            return (text.Length == 0 ? null : JsonNode.Parse(text)) ?? new JsonObject();
         }
 
         string? error = null;
         try
         {
-            error = JsonNode.Parse(body)?["error"]?.GetValue<string>();
+            error = JsonNode.Parse(text)?["error"]?.GetValue<string>();
         }
         catch (System.Text.Json.JsonException)
         {
@@ -117,8 +117,7 @@ internal sealed class AdminClient : IDisposable
 
     private async Task<JsonNode> ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        ThrowIfRefused(response, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-        var body = await response.Content.ReadFromJsonAsync<JsonNode>(ct).ConfigureAwait(false) ?? new JsonObject();
+        var body = await ReadBodyAsync(response, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new CliException(body["error"]?.GetValue<string>() ?? $"the control plane answered {(int)response.StatusCode}");

@@ -48,7 +48,7 @@ internal static class Redaction
             case JsonObject obj:
                 foreach (var (key, value) in obj.ToList())
                 {
-                    if (key == "privateKeyPem" || (value is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains("PRIVATE KEY", StringComparison.Ordinal)))
+                    if (key == "privateKeyPem" || HoldsPrivateKey(value))
                     {
                         obj[key] = Redacted;
                     }
@@ -62,7 +62,7 @@ internal static class Redaction
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains("PRIVATE KEY", StringComparison.Ordinal))
+                    if (HoldsPrivateKey(array[i]))
                     {
                         array[i] = Redacted;
                     }
@@ -75,4 +75,8 @@ internal static class Redaction
                 break;
         }
     }
+
+    // A PEM private key wherever it sits, under any name: the config dump never shows one.
+    private static bool HoldsPrivateKey(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains("PRIVATE KEY", StringComparison.Ordinal);
 }

@@ -327,8 +327,9 @@ public sealed class ResourceStore
     private static string Fingerprint(IKubernetesObject<V1ObjectMeta> obj)
     {
         using var doc = JsonDocument.Parse(KubernetesJson.Serialize(obj));
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var writer = new Utf8JsonWriter(new HashingStream(hash)))
+        using var sha = SHA256.Create();
+        using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
+        using (var writer = new Utf8JsonWriter(hashing))
         {
             writer.WriteStartObject();
             foreach (var p in doc.RootElement.EnumerateObject())
@@ -342,23 +343,7 @@ public sealed class ResourceStore
             writer.WriteEndObject();
         }
 
-        return Convert.ToHexString(hash.GetHashAndReset());
-    }
-
-    /// <summary>A write-only stream that feeds what is written to a hash (the JSON is never kept whole).</summary>
-    private sealed class HashingStream(IncrementalHash hash) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
+        return Convert.ToHexString(sha.Hash!);
     }
 
     // What a file says about an object, without what the store fills in: spec, labels, annotations.
